@@ -1,0 +1,51 @@
+"""Wire jxc once: settings → engine → unit-of-work factory → context services.
+
+The API, the CLI and (later) the edge runtime all start here; nothing connects at import.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from sqlalchemy import Engine, inspect
+
+from jxc.config import Settings
+from jxc.db.engine import build_engine
+from jxc.db.uow import SqlUnitOfWork
+from jxc.kernel.clock import Clock, SystemClock
+from jxc.kernel.errors import JxcError
+from jxc.kernel.events import EventBus
+
+
+@dataclass
+class App:
+    settings: Settings
+    engine: Engine
+    clock: Clock = field(default_factory=SystemClock)
+    bus: EventBus = field(default_factory=EventBus)
+
+    def uow(self) -> SqlUnitOfWork:
+        return SqlUnitOfWork(self.engine, clock=self.clock, bus=self.bus)
+
+    @property
+    def uow_factory(self) -> Callable[[], SqlUnitOfWork]:
+        return self.uow
+
+    def require_initialised(self) -> None:
+        try:
+            tables = set(inspect(self.engine).get_table_names())
+        except Exception as exc:  # driver errors differ per backend; translate at the boundary
+            raise JxcError(
+                "database.unavailable", value=self.engine.url.render_as_string(), reason=str(exc)
+            ) from exc
+        if "inv_movements" not in tables:
+            raise JxcError("database.not_initialised")
+
+
+def bootstrap(
+    settings: Settings | None = None, *, engine: Engine | None = None, clock: Clock | None = None
+) -> App:
+    settings = settings or Settings()
+    engine = engine or build_engine(settings.resolved_database_url())
+    return App(settings=settings, engine=engine, clock=clock or SystemClock())

@@ -1,0 +1,1 @@
+"""The ``jxc`` command line: Typer app assembly; each context contributes its commands."""

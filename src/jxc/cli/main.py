@@ -1,0 +1,84 @@
+"""The ``jxc`` Typer app. Context command groups are added here; errors are mapped in ``run``."""
+
+from __future__ import annotations
+
+import typer
+
+from jxc.bootstrap import App, bootstrap
+from jxc.cli.output import err_console
+from jxc.config import Settings
+from jxc.kernel.errors import JxcError
+from jxc.kernel.messages import render
+
+class JxcTyper(typer.Typer):
+    """Typer app that renders JxcError as one line and exits with the error's code."""
+
+    def __call__(self, *args: object, **kwargs: object) -> object:
+        try:
+            return super().__call__(*args, **kwargs)
+        except JxcError as error:
+            err_console.print(f"[bold red]error[/] [{error.code}] {render(error, state.lang)}", highlight=False)
+            raise SystemExit(error.exit_code) from None
+
+
+app = JxcTyper(
+    name="jxc",
+    help="jxc 进销存 — purchase, sales and inventory for multi-organisation companies.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+)
+
+
+class CliState:
+    """Per-invocation state: the wired application, built on first use."""
+
+    def __init__(self) -> None:
+        self.database_url: str | None = None
+        self.lang = "en"
+        self._app: App | None = None
+
+    def app(self, *, require_schema: bool = True) -> App:
+        if self._app is None:
+            settings = Settings()
+            if self.database_url:
+                settings.database_url = self.database_url
+            self._app = bootstrap(settings)
+        if require_schema:
+            self._app.require_initialised()
+        return self._app
+
+
+state = CliState()
+
+
+@app.callback()
+def main(
+    database_url: str | None = typer.Option(
+        None, "--database-url", envvar="JXC_DATABASE_URL", help="SQLAlchemy URL; default: embedded SQLite."
+    ),
+    lang: str = typer.Option("en", "--lang", envvar="JXC_LANG", help="Message language: en or zh-CN."),
+) -> None:
+    state.database_url = database_url
+    state.lang = lang
+    state._app = None
+
+
+def _register_commands() -> None:
+    from jxc.catalog.cli import register as register_catalog
+    from jxc.cli.admin import register as register_admin
+    from jxc.inventory.cli import register as register_inventory
+    from jxc.org.cli import register as register_org
+
+    register_admin(app)
+    register_catalog(app)
+    register_org(app)
+    register_inventory(app)
+
+
+_register_commands()
+
+
+def run() -> None:
+    """Console-script entry point."""
+    app()

@@ -1,0 +1,56 @@
+"""Column types that keep the kernel's conventions in the database.
+
+- ``Qty``: Decimal stored as a scaled BIGINT (``QTY_SCALE`` places) so SQL sums are exact on
+  SQLite too (SQLite has no decimal type and SQLAlchemy's Numeric would go through float).
+- ``UtcDateTime``: refuses naive datetimes, stores UTC, returns aware UTC datetimes.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import BigInteger, DateTime, Dialect
+from sqlalchemy.types import TypeDecorator
+
+from jxc.kernel.quantity import QTY_SCALE, from_minor
+
+
+class Qty(TypeDecorator[Decimal]):
+    impl = BigInteger
+    cache_ok = True
+
+    def process_bind_param(self, value: Any, dialect: Dialect) -> int | None:
+        if value is None:
+            return None
+        if isinstance(value, int):
+            return value * 10**QTY_SCALE
+        return int(value.scaleb(QTY_SCALE))
+
+    def process_result_value(self, value: Any, dialect: Dialect) -> Decimal | None:
+        if value is None:
+            return None
+        return from_minor(int(value))
+
+
+class UtcDateTime(TypeDecorator[datetime]):
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: Any, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime reached the database layer")
+        value = value.astimezone(UTC)
+        if dialect.name == "sqlite":
+            return value.replace(tzinfo=None)
+        return value
+
+    def process_result_value(self, value: Any, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            return value.replace(tzinfo=UTC)
+        return value.astimezone(UTC)

@@ -1,0 +1,86 @@
+"""Unit of work over one SQLAlchemy connection.
+
+Only ``commit()`` commits; leaving the ``with`` block without it rolls back, so a use case
+that raises half-way leaves nothing written. Events recorded during the unit are handed to
+the bus after a successful commit.
+"""
+
+from __future__ import annotations
+
+from types import TracebackType
+from typing import Any, TypeVar
+
+from sqlalchemy import Connection, Engine
+from sqlalchemy.exc import OperationalError
+
+from jxc.kernel.clock import Clock, SystemClock
+from jxc.kernel.errors import JxcError
+from jxc.kernel.events import DomainEvent, EventBus
+
+R = TypeVar("R")
+
+
+class SqlUnitOfWork:
+    def __init__(self, engine: Engine, *, clock: Clock | None = None, bus: EventBus | None = None) -> None:
+        self.engine = engine
+        self.clock: Clock = clock or SystemClock()
+        self.bus = bus or EventBus()
+        self._connection: Connection | None = None
+        self._repositories: dict[type[Any], Any] = {}
+        self.events: list[DomainEvent] = []
+        self._committed = False
+
+    @property
+    def connection(self) -> Connection:
+        if self._connection is None:
+            raise RuntimeError("unit of work used outside its `with` block")
+        return self._connection
+
+    @property
+    def dialect(self) -> str:
+        return self.engine.dialect.name
+
+    def __enter__(self) -> SqlUnitOfWork:
+        try:
+            self._connection = self.engine.connect()
+            self._connection.begin()
+        except OperationalError as exc:
+            raise JxcError(
+                "database.unavailable", value=self.engine.url.render_as_string(), reason=str(exc.orig)
+            ) from exc
+        self._repositories.clear()
+        self.events = []
+        self._committed = False
+        return self
+
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        connection = self._connection
+        self._connection = None
+        self._repositories.clear()
+        if connection is not None:
+            if connection.in_transaction():
+                connection.rollback()
+            connection.close()
+        if self._committed and exc_type is None:
+            events, self.events = self.events, []
+            self.bus.publish(events)
+
+    def repository(self, factory: type[R]) -> R:
+        """The repository of type ``factory`` bound to this unit's connection (one per unit)."""
+        repo = self._repositories.get(factory)
+        if repo is None:
+            repo = factory(self.connection)  # type: ignore[call-arg]
+            self._repositories[factory] = repo
+        return repo  # type: ignore[no-any-return]
+
+    def record(self, event: DomainEvent) -> None:
+        self.events.append(event)
+
+    def commit(self) -> None:
+        self.connection.commit()
+        self._committed = True
+
+    def rollback(self) -> None:
+        self.connection.rollback()

@@ -1,0 +1,112 @@
+"""Bilingual (zh-CN, en) texts for error codes. The only place error wording lives.
+
+Unknown codes fall back to the code itself so a missing text never hides an error.
+"""
+
+from __future__ import annotations
+
+from typing import Final
+
+from jxc.kernel.errors import JxcError
+
+MESSAGES: Final[dict[str, tuple[str, str]]] = {
+    # code: (zh-CN, en)
+    "quantity.not_a_number": ("{field} 不是有效数量: {value}", "{field} is not a valid quantity: {value}"),
+    "quantity.not_positive": ("{field} 必须大于零, 收到 {value}", "{field} must be greater than zero, got {value}"),
+    "quantity.too_precise": (
+        "{field} 最多 {scale} 位小数: {value}",
+        "{field} allows at most {scale} decimal places: {value}",
+    ),
+    "quantity.not_whole": ("{field} 对序列号物料必须为 1: {value}", "{field} must be 1 for a serial-tracked item: {value}"),
+    "time.naive": ("{field} 缺少时区: {value}", "{field} has no time zone: {value}"),
+    "field.required": ("缺少必填字段 {field}", "{field} is required"),
+    "field.invalid": ("{field} 无效: {value} ({reason})", "{field} is invalid: {value} ({reason})"),
+    "item.not_found": ("未知物料 {value}", "unknown item {value}"),
+    "item.duplicate": ("物料编码 {value} 已存在", "item code {value} already exists"),
+    "supplier.not_found": ("未知供应商 {value}", "unknown supplier {value}"),
+    "customer.not_found": ("未知客户 {value}", "unknown customer {value}"),
+    "partner.duplicate": ("编码 {value} 已存在", "code {value} already exists"),
+    "unit.unknown": ("未知计量单位 {value}", "unknown unit {value}"),
+    "unit.not_convertible": (
+        "物料 {item} 的单位 {value} 无法换算为基本单位 {base}",
+        "unit {value} of item {item} does not convert to its base unit {base}",
+    ),
+    "unit.inexact": (
+        "{value} {unit} 换算为 {base} 后超出精度",
+        "{value} {unit} does not convert exactly into {base}",
+    ),
+    "barcode.invalid": ("条码 {value} 无效: {reason}", "barcode {value} is invalid: {reason}"),
+    "barcode.duplicate": ("条码 {value} 已属于物料 {item}", "barcode {value} already belongs to item {item}"),
+    "org.not_found": ("未知组织 {value}", "unknown organisation {value}"),
+    "org.duplicate": ("组织编码 {value} 已存在", "organisation code {value} already exists"),
+    "site.not_found": ("未知站点 {value}", "unknown site {value}"),
+    "site.duplicate": ("站点编码 {value} 已存在", "site code {value} already exists"),
+    "site.virtual_mismatch": ("站点 {value} 不能用于此操作 ({reason})", "site {value} cannot be used here ({reason})"),
+    "bin.not_found": ("站点 {site} 没有库位 {value}", "site {site} has no bin {value}"),
+    "bin.duplicate": ("库位 {value} 已存在", "bin {value} already exists"),
+    "project.not_found": ("未知项目 {value}", "unknown project {value}"),
+    "project.duplicate": ("项目编号 {value} 已存在", "project number {value} already exists"),
+    "project.isolated": (
+        "项目库存隔离: 不能从项目 {from_project} 移到 {to_project}",
+        "project stock is isolated: cannot move from project {from_project} to {to_project}",
+    ),
+    "state.unknown": ("未知库存状态 {value}", "unknown stock state {value}"),
+    "state.duplicate": ("库存状态 {value} 已存在", "stock state {value} already exists"),
+    "state.transition_illegal": (
+        "不允许从状态 {from_state} 变为 {to_state}",
+        "stock cannot change from state {from_state} to {to_state}",
+    ),
+    "stock.insufficient": (
+        "库存不足: {item} 在 {site} ({state}) 现有 {available}, 需要 {requested}",
+        "insufficient stock: {item} at {site} ({state}) has {available}, needs {requested}",
+    ),
+    "movement.same_bucket": ("移动的来源与目标相同", "a movement's source and destination are the same bucket"),
+    "movement.empty": ("过账至少需要一行", "a posting needs at least one line"),
+    "movement.virtual_to_virtual": (
+        "不能在两个虚拟站点之间移动库存",
+        "stock cannot move between two virtual sites",
+    ),
+    "idempotency.key_reused": (
+        "幂等键 {value} 已用于不同的内容",
+        "idempotency key {value} was already used with a different payload",
+    ),
+    "lot.required": ("物料 {item} 按批次管理, 请指定批次", "item {item} is lot-tracked: name a lot"),
+    "lot.not_tracked": ("物料 {item} 不按批次管理", "item {item} is not lot-tracked"),
+    "lot.not_found": ("物料 {item} 没有批次 {value}", "item {item} has no lot {value}"),
+    "lot.expired": ("批次 {value} 已于 {expiry} 过期", "lot {value} expired on {expiry}"),
+    "lot.dates": ("批次 {value} 的到期日早于生产日期", "lot {value} expires before it was produced"),
+    "serial.required": ("物料 {item} 按序列号管理, 请指定序列号", "item {item} is serial-tracked: name a serial"),
+    "serial.not_tracked": ("物料 {item} 不按序列号管理", "item {item} is not serial-tracked"),
+    "serial.in_stock": ("序列号 {value} 已在库 ({where})", "serial {value} is already in stock ({where})"),
+    "serial.not_here": ("序列号 {value} 不在 {where}", "serial {value} is not at {where}"),
+    "reservation.not_found": ("未知预留 {value}", "unknown reservation {value}"),
+    "reservation.closed": ("预留 {value} 已{status}", "reservation {value} is already {status}"),
+    "reservation.exceeds": (
+        "预留 {value} 剩余 {remaining}, 不能处理 {requested}",
+        "reservation {value} has {remaining} left, cannot take {requested}",
+    ),
+    "commitment.not_found": ("未知需求承诺 {value}", "unknown commitment {value}"),
+    "config.invalid": ("配置文件 {value} 无效: {reason}", "configuration file {value} is invalid: {reason}"),
+    "database.unavailable": ("无法连接数据库 {value}: {reason}", "cannot reach the database {value}: {reason}"),
+    "database.not_initialised": (
+        "数据库尚未初始化, 请先运行 jxc init",
+        "the database is not initialised: run `jxc init` first",
+    ),
+}
+
+
+def render(error: JxcError, lang: str = "en") -> str:
+    """The error's text in ``lang`` ('zh' / 'zh-CN' or 'en')."""
+    pair = MESSAGES.get(error.code)
+    if pair is None:
+        return f"{error.code}: {error.params}"
+    template = pair[0] if lang.lower().startswith("zh") else pair[1]
+    values = {"field": error.field or "", **{k: str(v) for k, v in error.params.items()}}
+    try:
+        return template.format(**values)
+    except KeyError:
+        return f"{template} {values}"
+
+
+def bilingual(error: JxcError) -> dict[str, str]:
+    return {"zh-CN": render(error, "zh-CN"), "en": render(error, "en")}

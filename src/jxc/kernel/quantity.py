@@ -1,0 +1,54 @@
+"""Quantities are ``Decimal`` in the item's base unit, never float.
+
+Invariant: a stored quantity has at most ``QTY_SCALE`` decimal places; anything finer
+is refused rather than silently rounded, so sums in the database stay exact.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal, InvalidOperation
+
+from jxc.kernel.errors import InvalidInput
+
+QTY_SCALE = 6
+QTY_QUANTUM = Decimal(1).scaleb(-QTY_SCALE)
+_SCALE_FACTOR = 10**QTY_SCALE
+
+
+def parse_quantity(value: object, *, field: str = "quantity") -> Decimal:
+    """Turn user or wire input into an exact Decimal quantity, or raise InvalidInput."""
+    if isinstance(value, float):
+        # repr() of a float is its shortest round-tripping text: 0.1 -> "0.1", not 0.1000000000000000055...
+        value = repr(value)
+    try:
+        qty = value if isinstance(value, Decimal) else Decimal(str(value).strip())
+    except (InvalidOperation, ValueError):
+        raise InvalidInput("quantity.not_a_number", field=field, value=str(value)) from None
+    if not qty.is_finite():
+        raise InvalidInput("quantity.not_a_number", field=field, value=str(value))
+    if qty != qty.quantize(QTY_QUANTUM, rounding="ROUND_DOWN"):
+        raise InvalidInput("quantity.too_precise", field=field, value=str(value), scale=QTY_SCALE)
+    return qty
+
+
+def positive_quantity(value: object, *, field: str = "quantity") -> Decimal:
+    """Like :func:`parse_quantity` but zero and negative quantities are refused."""
+    qty = parse_quantity(value, field=field)
+    if qty <= 0:
+        raise InvalidInput("quantity.not_positive", field=field, value=str(value))
+    return qty
+
+
+def to_minor(qty: Decimal) -> int:
+    """Scaled integer used for storage (exact sums in SQL)."""
+    return int(qty.scaleb(QTY_SCALE))
+
+
+def from_minor(value: int) -> Decimal:
+    return (Decimal(value) / _SCALE_FACTOR).quantize(QTY_QUANTUM).normalize() if value else Decimal(0)
+
+
+def fmt(qty: Decimal) -> str:
+    """Plain text without exponent or trailing zeros: 24, 0.5, 1200."""
+    text = format(qty.normalize(), "f")
+    return text
