@@ -13,9 +13,14 @@ from sqlalchemy import Engine, inspect
 from jxc.config import Settings
 from jxc.db.engine import build_engine
 from jxc.db.uow import SqlUnitOfWork
+from jxc.inventory.queries import StockQueries
+from jxc.inventory.reservations import Reservations
+from jxc.inventory.services import Ledger
+from jxc.inventory.state_store import StateStore
 from jxc.kernel.clock import Clock, SystemClock
 from jxc.kernel.errors import JxcError
 from jxc.kernel.events import EventBus
+from jxc.wiring import CatalogItemDirectory, OrgSiteDirectory
 
 
 @dataclass
@@ -24,6 +29,14 @@ class App:
     engine: Engine
     clock: Clock = field(default_factory=SystemClock)
     bus: EventBus = field(default_factory=EventBus)
+    items: CatalogItemDirectory = field(default_factory=CatalogItemDirectory)
+    sites: OrgSiteDirectory = field(default_factory=OrgSiteDirectory)
+    states: StateStore = field(default_factory=StateStore)
+
+    def __post_init__(self) -> None:
+        self.ledger = Ledger(items=self.items, sites=self.sites, states=self.states)
+        self.reservations = Reservations(self.ledger)
+        self.stock = StockQueries(items=self.items, sites=self.sites)
 
     def uow(self) -> SqlUnitOfWork:
         return SqlUnitOfWork(self.engine, clock=self.clock, bus=self.bus)

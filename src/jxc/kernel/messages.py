@@ -37,6 +37,15 @@ MESSAGES: Final[dict[str, tuple[str, str]]] = {
     ),
     "barcode.invalid": ("条码 {value} 无效: {reason}", "barcode {value} is invalid: {reason}"),
     "barcode.duplicate": ("条码 {value} 已属于物料 {item}", "barcode {value} already belongs to item {item}"),
+    "unit.duplicate": (
+        "物料 {item} 已定义单位 {value} (1 {value} = {factor} {base})",
+        "item {item} already defines unit {value} (1 {value} = {factor} {base})",
+    ),
+    "item.storage_range": (
+        "储存温度下限 {min} °C 高于上限 {max} °C",
+        "storage minimum {min} °C is above the maximum {max} °C",
+    ),
+    "timezone.unknown": ("未知时区 {value}", "unknown time zone {value}"),
     "org.not_found": ("未知组织 {value}", "unknown organisation {value}"),
     "org.duplicate": ("组织编码 {value} 已存在", "organisation code {value} already exists"),
     "site.not_found": ("未知站点 {value}", "unknown site {value}"),
@@ -110,3 +119,16 @@ def render(error: JxcError, lang: str = "en") -> str:
 
 def bilingual(error: JxcError) -> dict[str, str]:
     return {"zh-CN": render(error, "zh-CN"), "en": render(error, "en")}
+MESSAGES.update(
+    {
+        "lot.dates_mismatch": (
+            "批次 {value} 已登记到期日 {expiry}, 与本次 {given} 不符",
+            "lot {value} is registered with expiry {expiry}, not {given}",
+        ),
+        "serial.count": (
+            "数量 {quantity} 与序列号个数 {count} 不符",
+            "quantity {quantity} does not match the {count} serials given",
+        ),
+        "transit.eta_required": ("在途库存需要预计到达时间 eta", "stock going in transit needs an eta"),
+    }
+)

@@ -1,0 +1,62 @@
+"""``jxc init`` and ``jxc demo``: set up the database and fill it with a demo network."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from jxc.bootstrap import App
+from jxc.cli.output import console, emit_json
+
+
+def initialise(app: App, *, states_file: Path | None = None) -> None:
+    """Migrate the schema to head, seed built-in states and the virtual sites (idempotent)."""
+    from jxc.db.migrate import upgrade
+    from jxc.inventory.state_store import load_states_file
+    from jxc.org import services as org
+
+    upgrade(app.engine)
+    with app.uow() as uow:
+        app.states.ensure_builtin(uow)
+        uow.commit()
+    with app.uow() as uow:
+        org.ensure_virtual_sites(uow)
+    if states_file is not None:
+        custom = load_states_file(states_file)
+        with app.uow() as uow:
+            app.states.define(uow, custom)
+            uow.commit()
+
+
+def register(root: typer.Typer) -> None:
+    @root.command("init")
+    def init(
+        states: Annotated[Path | None, typer.Option(help="TOML file with extra stock states.")] = None,
+    ) -> None:
+        """Create or upgrade the database (embedded SQLite unless JXC_DATABASE_URL is set)."""
+        from jxc.cli.main import state
+
+        app = state.app(require_schema=False)
+        initialise(app, states_file=states)
+        console.print(f"[green]jxc database ready[/] at {app.engine.url.render_as_string()}")
+
+    @root.command("demo")
+    def demo(
+        items: Annotated[int, typer.Option(help="Number of items.")] = 500,
+        days: Annotated[int, typer.Option(help="Days of movement history.")] = 365,
+        seed: Annotated[int, typer.Option(help="Random seed (same seed, same data).")] = 2026,
+        as_json: Annotated[bool, typer.Option("--json")] = False,
+    ) -> None:
+        """Build a realistic demo network with a year of history, then print what to try next."""
+        from jxc.cli.main import state
+        from jxc.demo import build_demo
+
+        app = state.app(require_schema=False)
+        initialise(app)
+        summary = build_demo(app, items=items, days=days, seed=seed, show_progress=not as_json)
+        if as_json:
+            emit_json(summary.as_dict())
+        else:
+            summary.print(console)

@@ -1,0 +1,116 @@
+"""Commands the ledger accepts (imperative names) and the results it returns.
+
+A command's canonical form is hashed for idempotency: the same key with the same canonical
+payload replays the original result; with another payload it is refused.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from decimal import Decimal
+from typing import Any
+from uuid import UUID
+
+
+def _canonical(value: Any) -> Any:
+    if isinstance(value, Decimal):
+        return format(value.normalize(), "f")
+    if isinstance(value, (datetime, date)):
+        return value.isoformat()
+    if isinstance(value, (UUID, timedelta)):
+        return str(value)
+    if isinstance(value, dict):
+        return {k: _canonical(v) for k, v in sorted(value.items())}
+    if isinstance(value, (list, tuple)):
+        return [_canonical(v) for v in value]
+    return value
+
+
+def _shallow(value: Any) -> Any:
+    # dataclasses.asdict deep-copies; this walks fields directly (hot on the bulk import path).
+    if hasattr(value, "__dataclass_fields__"):
+        return {name: _shallow(getattr(value, name)) for name in value.__dataclass_fields__}
+    if isinstance(value, (list, tuple)):
+        return [_shallow(v) for v in value]
+    return value
+
+
+def payload_hash(kind: str, payload: Any) -> str:
+    body = _shallow(payload)
+    text = json.dumps([kind, _canonical(body)], separators=(",", ":"), ensure_ascii=False)
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+@dataclass(frozen=True)
+class MoveLine:
+    """One line of a posting, in the caller's words (codes, units, lot numbers).
+
+    ``from_state``/``to_state`` default sensibly: a receipt from a virtual site lands in
+    ``to_state`` (default available); a real source gives from ``from_state`` (default
+    available); the target keeps the source state unless ``to_state`` says otherwise.
+    """
+
+    sku: str
+    quantity: Decimal | str | int
+    from_site: str
+    to_site: str
+    unit: str | None = None
+    from_state: str | None = None
+    to_state: str | None = None
+    lot: str | None = None
+    production_date: date | None = None
+    expiry_date: date | None = None
+    serials: tuple[str, ...] = ()
+    from_bin: str | None = None
+    to_bin: str | None = None
+    from_project: str | None = None
+    to_project: str | None = None
+    eta: datetime | None = None
+
+
+@dataclass(frozen=True)
+class PostStock:
+    """Post one atomic, idempotent set of movements."""
+
+    idempotency_key: str
+    lines: tuple[MoveLine, ...]
+    kind: str = "movement"
+    occurred_at: datetime | None = None
+    document_ref: str | None = None
+    reassign_project: bool = False
+
+
+@dataclass(frozen=True)
+class MovementRecord:
+    id: UUID
+    line_no: int
+    item_id: UUID
+    quantity: Decimal
+    from_bucket_id: UUID
+    to_bucket_id: UUID
+    from_site_id: UUID
+    to_site_id: UUID
+    from_state: str
+    to_state: str
+    lot_id: UUID | None
+    serial: str | None
+    occurred_at: datetime
+    eta: datetime | None = None
+
+
+@dataclass(frozen=True)
+class PostingResult:
+    posting_id: UUID
+    idempotency_key: str
+    replayed: bool
+    movements: tuple[MovementRecord, ...] = field(default_factory=tuple)
+
+
+@dataclass(frozen=True)
+class ImportReport:
+    postings: int
+    movements: int
+    replayed: int

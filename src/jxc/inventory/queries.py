@@ -1,0 +1,196 @@
+"""Read side of the ledger: balances, ATP roll-ups, movement history, and verification.
+
+``verify`` recomputes every balance from the append-only movements; the projection is
+correct exactly when it reports no difference.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from decimal import Decimal
+from uuid import UUID
+
+from sqlalchemy import func, select
+
+from jxc.db.uow import SqlUnitOfWork
+from jxc.inventory import tables as t
+from jxc.inventory.atp import AtpGroup, RollUp, SiteAmount, StockRow, roll_up
+from jxc.inventory.model import ItemFacts
+from jxc.inventory.ports import ItemDirectory, SiteDirectory
+from jxc.kernel.errors import InvalidInput, NotFound
+
+DEFAULT_HORIZON = timedelta(days=7)
+
+
+@dataclass(frozen=True)
+class AtpReport:
+    sku: str
+    by: RollUp
+    as_of: datetime
+    horizon_end: datetime
+    groups: list[AtpGroup]
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "sku": self.sku, "by": self.by.value, "as_of": self.as_of, "horizon_end": self.horizon_end,
+            "groups": [g.as_dict() for g in self.groups],
+        }
+
+
+@dataclass(frozen=True)
+class BalanceLine:
+    sku: str
+    site: str
+    state: str
+    quantity: Decimal
+    lot: str | None
+    expiry_date: object
+    bin: str | None
+    serial: str | None
+    bucket_id: UUID
+
+
+class StockQueries:
+    def __init__(self, *, items: ItemDirectory, sites: SiteDirectory) -> None:
+        self.items = items
+        self.sites = sites
+
+    def _item(self, uow: SqlUnitOfWork, sku: str) -> ItemFacts:
+        found = self.items.by_sku(uow, [sku]).get(sku)
+        if found is None:
+            raise NotFound("item.not_found", field="sku", value=sku)
+        return found
+
+    def atp(
+        self, uow: SqlUnitOfWork, *, sku: str, by: RollUp | str = RollUp.SITE, horizon: timedelta = DEFAULT_HORIZON,
+        as_of: datetime | None = None,
+    ) -> AtpReport:
+        """ATP for one item, rolled up by bucket, site, organisation, region or the whole network."""
+        try:
+            by = RollUp(by)
+        except ValueError:
+            raise InvalidInput("field.invalid", field="by", value=str(by), reason="bucket|site|org|region|network") from None
+        if horizon < timedelta(0):
+            raise InvalidInput("field.invalid", field="horizon", value=str(horizon), reason="must not be negative")
+        item = self._item(uow, sku)
+        now = as_of or uow.clock.now()
+        end = now + horizon
+        b = t.balances
+        c = uow.connection
+        if by is RollUp.BUCKET:
+            rows = [
+                StockRow(site_id=r.site_id, owner_id=r.owner_id, state=r.state, quantity=r.quantity,
+                         bucket_id=r.bucket_id, lot=r.lot_no, bin=str(r.bin_id) if r.bin_id else None, serial=r.serial)
+                for r in c.execute(
+                    select(b.c.site_id, b.c.owner_id, b.c.state, b.c.quantity, b.c.bucket_id, b.c.bin_id,
+                           b.c.serial, t.lots.c.lot_no)
+                    .select_from(b.outerjoin(t.lots, t.lots.c.id == b.c.lot_id))
+                    .where(b.c.item_id == item.id, b.c.is_virtual.is_(False), b.c.quantity != 0)
+                )
+            ]
+        else:
+            rows = [
+                StockRow(site_id=r.site_id, owner_id=r.owner_id, state=r.state, quantity=r.quantity)
+                for r in c.execute(
+                    select(b.c.site_id, b.c.owner_id, b.c.state, func.sum(b.c.quantity).label("quantity"))
+                    .where(b.c.item_id == item.id, b.c.is_virtual.is_(False))
+                    .group_by(b.c.site_id, b.c.owner_id, b.c.state)
+                )
+            ]
+        te = t.transit_eta
+        receipts = [
+            SiteAmount(site_id=r.site_id, quantity=_qty(r.quantity))
+            for r in c.execute(
+                select(te.c.site_id, func.sum(te.c.quantity).label("quantity"))
+                .where(te.c.item_id == item.id, te.c.eta.is_not(None), te.c.eta <= end, te.c.quantity > 0)
+                .group_by(te.c.site_id)
+            )
+        ]
+        cm = t.commitments
+        commitments = [
+            SiteAmount(site_id=r.site_id, quantity=_qty(r.quantity))
+            for r in c.execute(
+                select(cm.c.site_id, func.sum(cm.c.unreserved).label("quantity"))
+                .where(cm.c.item_id == item.id, cm.c.status == "open", cm.c.due_at <= end, cm.c.unreserved > 0)
+                .group_by(cm.c.site_id)
+            )
+        ]
+        site_ids = {r.site_id for r in rows} | {r.site_id for r in receipts} | {r.site_id for r in commitments}
+        sites = self.sites.by_id(uow, site_ids)
+        owners = {r.owner_id for r in rows if r.owner_id} | {s.organisation_id for s in sites.values() if s.organisation_id}
+        org_codes = self.sites.org_codes(uow, owners) if by is RollUp.ORG else {}
+        if by is RollUp.BUCKET:
+            bin_codes = self.sites.bin_codes(uow, [UUID(r.bin) for r in rows if r.bin])
+            rows = [
+                StockRow(site_id=r.site_id, owner_id=r.owner_id, state=r.state, quantity=r.quantity,
+                         bucket_id=r.bucket_id, lot=r.lot, bin=bin_codes.get(UUID(r.bin)) if r.bin else None,
+                         serial=r.serial)
+                for r in rows
+            ]
+        groups = roll_up(by=by, stock=rows, receipts=receipts, commitments=commitments, sites=sites, org_codes=org_codes)
+        return AtpReport(sku=sku, by=by, as_of=now, horizon_end=end, groups=groups)
+
+    def balances(
+        self, uow: SqlUnitOfWork, *, sku: str | None = None, site: str | None = None, state: str | None = None,
+        limit: int = 1000,
+    ) -> list[BalanceLine]:
+        b = t.balances
+        query = (
+            select(b, t.lots.c.lot_no, t.lots.c.expiry_date)
+            .select_from(b.outerjoin(t.lots, t.lots.c.id == b.c.lot_id))
+            .where(b.c.is_virtual.is_(False), b.c.quantity != 0)
+        )
+        if sku is not None:
+            query = query.where(b.c.item_id == self._item(uow, sku).id)
+        if site is not None:
+            found = self.sites.by_code(uow, [site]).get(site)
+            if found is None:
+                raise NotFound("site.not_found", field="site", value=site)
+            query = query.where(b.c.site_id == found.id)
+        if state is not None:
+            query = query.where(b.c.state == state)
+        rows = list(uow.connection.execute(query.order_by(b.c.item_id, b.c.site_id, b.c.state).limit(limit)))
+        items = self.items.by_id(uow, {r.item_id for r in rows})
+        sites = self.sites.by_id(uow, {r.site_id for r in rows})
+        bins = self.sites.bin_codes(uow, [r.bin_id for r in rows if r.bin_id])
+        return [
+            BalanceLine(
+                sku=items[r.item_id].sku, site=sites[r.site_id].code, state=r.state, quantity=r.quantity,
+                lot=r.lot_no, expiry_date=r.expiry_date, bin=bins.get(r.bin_id) if r.bin_id else None,
+                serial=r.serial, bucket_id=r.bucket_id,
+            )
+            for r in rows
+        ]
+
+    def movement_sums(self, uow: SqlUnitOfWork, *, item_id: UUID | None = None) -> dict[UUID, Decimal]:
+        """Σ in − Σ out per bucket, straight from the movements (the ledger's own truth)."""
+        m = t.movements
+        sums: dict[UUID, Decimal] = defaultdict(Decimal)
+        for column, sign in ((m.c.to_bucket_id, 1), (m.c.from_bucket_id, -1)):
+            query = select(column, func.sum(m.c.quantity)).group_by(column)
+            if item_id is not None:
+                query = query.where(m.c.item_id == item_id)
+            for bucket_id, total in uow.connection.execute(query):
+                sums[bucket_id] += sign * _qty(total)
+        return dict(sums)
+
+    def verify(self, uow: SqlUnitOfWork, *, sku: str | None = None) -> list[tuple[UUID, Decimal, Decimal]]:
+        """Buckets whose projected balance differs from the sum of their movements."""
+        item_id = self._item(uow, sku).id if sku else None
+        sums = self.movement_sums(uow, item_id=item_id)
+        query = select(t.balances.c.bucket_id, t.balances.c.quantity)
+        if item_id is not None:
+            query = query.where(t.balances.c.item_id == item_id)
+        projected = dict(uow.connection.execute(query).all())
+        keys = set(sums) | set(projected)
+        return sorted(
+            (k, projected.get(k, Decimal(0)), sums.get(k, Decimal(0)))
+            for k in keys if projected.get(k, Decimal(0)) != sums.get(k, Decimal(0))
+        )
+
+
+def _qty(value: Decimal | None) -> Decimal:
+    # SUM over a Qty column is typed Qty, so it arrives already converted to Decimal.
+    return Decimal(0) if value is None else value

@@ -1,0 +1,469 @@
+"""Ledger use cases: post movements (one or in bulk), define states.
+
+Flow of a posting: idempotency check → resolve codes to ids (items, sites, bins, projects,
+lots) → build movements (allocating FEFO/FIFO when the caller names no lot or serial) →
+check ledger rules → apply to the locked balances → append posting + movements and update
+projections in the same transaction. Any error before commit leaves nothing written.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from decimal import Decimal
+from uuid import UUID
+
+from sqlalchemy.exc import IntegrityError
+
+from jxc.db.uow import SqlUnitOfWork
+from jxc.inventory.commands import (
+    ImportReport,
+    MovementRecord,
+    MoveLine,
+    PostingResult,
+    PostStock,
+    payload_hash,
+)
+from jxc.inventory.model import (
+    BalanceSheet,
+    Bucket,
+    ItemFacts,
+    Lot,
+    Movement,
+    SiteFacts,
+    Tracking,
+    allocate,
+    check_movement,
+    expiry_from,
+    validate_lot_dates,
+)
+from jxc.inventory.ports import ItemDirectory, SiteDirectory
+from jxc.inventory.repository import LedgerRepository, PostingRow
+from jxc.inventory.state_store import StateStore
+from jxc.inventory.states import State
+from jxc.kernel.clock import require_aware
+from jxc.kernel.errors import IdempotencyConflict, InvalidInput, NotFound
+from jxc.kernel.ids import new_id
+from jxc.kernel.quantity import parse_quantity, positive_quantity
+
+Progress = Callable[[int], None]
+
+
+@dataclass
+class _Batch:
+    """Everything one transaction writes."""
+
+    postings: list[PostingRow] = field(default_factory=list)
+    movements: list[list[Movement]] = field(default_factory=list)
+    new_lots: list[Lot] = field(default_factory=list)
+    sheet: BalanceSheet = field(default_factory=lambda: BalanceSheet(quantities={}))
+
+
+class Ledger:
+    """The stock ledger's write side. Built once by bootstrap with its directories."""
+
+    def __init__(self, *, items: ItemDirectory, sites: SiteDirectory, states: StateStore) -> None:
+        self.items = items
+        self.sites = sites
+        self.states = states
+
+    # --- public use cases -----------------------------------------------------------------
+    def post(self, uow: SqlUnitOfWork, command: PostStock) -> PostingResult:
+        """Post one atomic, idempotent set of movements and commit."""
+        digest = payload_hash("post", command)
+        try:
+            result = self.post_in(uow, command, digest=digest)
+            uow.commit()
+        except IntegrityError:
+            # Another writer committed the same key between our check and insert.
+            uow.rollback()
+            uow.connection.begin()
+            existing = uow.repository(LedgerRepository).postings_by_key([command.idempotency_key])
+            if command.idempotency_key not in existing:
+                raise
+            result = self._replay(uow, existing[command.idempotency_key], digest)
+        return result
+
+    def post_in(self, uow: SqlUnitOfWork, command: PostStock, *, digest: str) -> PostingResult:
+        """Post inside the caller's unit of work without committing (for composite use cases)."""
+        repo = uow.repository(LedgerRepository)
+        key = _require_key(command.idempotency_key)
+        existing = repo.postings_by_key([key]).get(key)
+        if existing is not None:
+            return self._replay(uow, existing, digest)
+        batch = _Batch()
+        resolver = _Resolver(self, uow, repo, [command], allocate=True)
+        movements = resolver.build(command, batch, digest=digest)
+        self._write(uow, repo, batch, resolver)
+        return PostingResult(
+            posting_id=batch.postings[0].id, idempotency_key=key, replayed=False,
+            movements=tuple(_record(m) for m in movements),
+        )
+
+    def import_postings(
+        self, uow_factory: Callable[[], SqlUnitOfWork], commands: Iterable[PostStock], *,
+        batch_size: int = 5000, progress: Progress | None = None,
+    ) -> ImportReport:
+        """Bulk path: many postings per transaction, every bucket named (no allocation).
+
+        Each batch commits on its own; a batch that fails writes nothing, and re-running
+        the import replays what was already committed, so an interrupted import can resume.
+        """
+        totals = [0, 0, 0]
+        pending: list[PostStock] = []
+        for command in commands:
+            pending.append(command)
+            if len(pending) >= batch_size:
+                self._import_batch(uow_factory, pending, totals, progress)
+                pending = []
+        if pending:
+            self._import_batch(uow_factory, pending, totals, progress)
+        return ImportReport(postings=totals[0], movements=totals[1], replayed=totals[2])
+
+    # --- internals ------------------------------------------------------------------------
+    def _import_batch(
+        self, uow_factory: Callable[[], SqlUnitOfWork], commands: Sequence[PostStock], totals: list[int],
+        progress: Progress | None,
+    ) -> None:
+        with uow_factory() as uow:
+            repo = uow.repository(LedgerRepository)
+            digests = [payload_hash("post", c) for c in commands]
+            existing = repo.postings_by_key([_require_key(c.idempotency_key) for c in commands])
+            seen: dict[str, str] = {}
+            batch = _Batch()
+            resolver = _Resolver(self, uow, repo, commands, allocate=False)
+            for command, digest in zip(commands, digests, strict=True):
+                key = command.idempotency_key
+                earlier = existing.get(key)
+                earlier_digest = earlier.payload_hash if earlier is not None else seen.get(key)
+                if earlier_digest is not None:
+                    if earlier_digest != digest:
+                        raise IdempotencyConflict("idempotency.key_reused", field="idempotency_key", value=key)
+                    totals[2] += 1
+                    continue
+                seen[key] = digest
+                totals[1] += len(resolver.build(command, batch, digest=digest))
+                totals[0] += 1
+            self._write(uow, repo, batch, resolver)
+            uow.commit()
+        if progress is not None:
+            progress(len(commands))
+
+    def _write(self, uow: SqlUnitOfWork, repo: LedgerRepository, batch: _Batch, resolver: _Resolver) -> None:
+        if not batch.postings:
+            return
+        sites = resolver.sites_by_id
+        sheet = batch.sheet
+        # Load (and on PostgreSQL lock) the real buckets that give stock and are not yet known.
+        givers = {
+            m.source.id for ms in batch.movements for m in ms
+            if not sites[m.source.site_id].is_virtual and m.source.id not in sheet.quantities
+        }
+        if givers:
+            sheet.quantities.update(repo.balances(sorted(givers), lock=True))
+        totals: dict[UUID, Decimal] = {}
+        for movements in batch.movements:
+            for bucket_key, delta in sheet.apply(movements, sites=sites).items():
+                totals[bucket_key] = totals.get(bucket_key, Decimal(0)) + delta
+        repo.insert_lots(batch.new_lots)
+        flat = [m for ms in batch.movements for m in ms]
+        repo.insert_postings(batch.postings, flat)
+        virtual = {k: sites[b.site_id].is_virtual for k, b in sheet.buckets.items() if k in totals}
+        repo.add_to_balances(totals, sheet.buckets, sheet.negative_allowed, virtual)
+        self._update_transit(repo, flat, sites)
+        self._place_serials(repo, flat, sites)
+
+    @staticmethod
+    def _update_transit(repo: LedgerRepository, movements: Sequence[Movement], sites: dict[UUID, SiteFacts]) -> None:
+        adds: dict[tuple[UUID, datetime | None], tuple[Bucket, Decimal]] = {}
+        for m in movements:
+            if m.target.state == State.IN_TRANSIT and not sites[m.target.site_id].is_virtual:
+                bucket, qty = adds.get((m.target.id, m.eta), (m.target, Decimal(0)))
+                adds[(m.target.id, m.eta)] = (bucket, qty + m.quantity)
+        repo.add_transit([(bucket, eta, qty) for (_, eta), (bucket, qty) in adds.items()])
+        for m in movements:
+            if m.source.state == State.IN_TRANSIT and not sites[m.source.site_id].is_virtual:
+                repo.consume_transit(m.source, m.quantity)
+
+    @staticmethod
+    def _place_serials(repo: LedgerRepository, movements: Sequence[Movement], sites: dict[UUID, SiteFacts]) -> None:
+        last: dict[tuple[UUID, str], tuple[Bucket, bool, datetime]] = {}
+        for m in movements:
+            if m.target.serial is not None:
+                last[(m.target.item_id, m.target.serial)] = (
+                    m.target, sites[m.target.site_id].is_virtual, m.occurred_at,
+                )
+        repo.place_serials(list(last.values()))
+
+    def _replay(self, uow: SqlUnitOfWork, existing: PostingRow, digest: str) -> PostingResult:
+        if existing.payload_hash != digest:
+            raise IdempotencyConflict("idempotency.key_reused", field="idempotency_key", value=existing.idempotency_key)
+        rows = uow.repository(LedgerRepository).movements_of(existing.id)
+        return PostingResult(
+            posting_id=existing.id, idempotency_key=existing.idempotency_key, replayed=True,
+            movements=tuple(
+                MovementRecord(**{k: v for k, v in row._mapping.items() if k != "posting_id"}) for row in rows
+            ),
+        )
+
+
+def _require_key(key: str) -> str:
+    if not key or not key.strip():
+        raise InvalidInput("field.required", field="idempotency_key")
+    if len(key) > 200:
+        raise InvalidInput("field.invalid", field="idempotency_key", value=key[:20] + "…", reason="≤ 200 chars")
+    return key
+
+
+def _record(m: Movement) -> MovementRecord:
+    return MovementRecord(
+        id=m.id, line_no=m.line_no, item_id=m.source.item_id, quantity=m.quantity,
+        from_bucket_id=m.source.id, to_bucket_id=m.target.id, from_site_id=m.source.site_id,
+        to_site_id=m.target.site_id, from_state=m.source.state, to_state=m.target.state,
+        lot_id=m.target.lot_id, serial=m.target.serial, occurred_at=m.occurred_at, eta=m.eta,
+    )
+
+
+class _Resolver:
+    """Turns commands (codes, units, lot numbers) into movements between buckets (ids)."""
+
+    def __init__(
+        self, ledger: Ledger, uow: SqlUnitOfWork, repo: LedgerRepository, commands: Sequence[PostStock],
+        *, allocate: bool,
+    ) -> None:
+        self.ledger, self.uow, self.repo, self.allocate = ledger, uow, repo, allocate
+        lines = [line for c in commands for line in c.lines]
+        self.items = ledger.items.by_sku(uow, {line.sku for line in lines})
+        self.sites = ledger.sites.by_code(uow, {line.from_site for line in lines} | {line.to_site for line in lines})
+        self.sites_by_id = {s.id: s for s in self.sites.values()}
+        wanted_lots = [
+            (self.items[line.sku].id, line.lot) for line in lines if line.lot is not None and line.sku in self.items
+        ]
+        self.lots = repo.lots_by_number(wanted_lots) if wanted_lots else {}
+        self.machine = ledger.states.machine(uow)
+        self.now = uow.clock.now()
+        self._bins: dict[tuple[str, str], UUID] = {}
+        self._projects: dict[str, UUID] = {}
+
+    # -- lookups with field-naming errors --
+    def item(self, line: MoveLine, where: str) -> ItemFacts:
+        found = self.items.get(line.sku)
+        if found is None:
+            raise NotFound("item.not_found", field=f"{where}.sku", value=line.sku)
+        return found
+
+    def site(self, code: str, field_name: str) -> SiteFacts:
+        found = self.sites.get(code)
+        if found is None:
+            raise NotFound("site.not_found", field=field_name, value=code)
+        return found
+
+    def bin(self, site_code: str, code: str | None) -> UUID | None:
+        if code is None:
+            return None
+        key = (site_code, code)
+        if key not in self._bins:
+            self._bins[key] = self.ledger.sites.bin_id(self.uow, site_code=site_code, bin_code=code)
+        return self._bins[key]
+
+    def project(self, code: str | None) -> UUID | None:
+        if code is None:
+            return None
+        if code not in self._projects:
+            self._projects[code] = self.ledger.sites.project_id(self.uow, code)
+        return self._projects[code]
+
+    def state(self, code: str, field_name: str) -> str:
+        if code not in self.machine:
+            self.machine = self.ledger.states.machine(self.uow, refresh=True)
+        return self.machine.require(code, field=field_name)
+
+    # -- building --
+    def build(self, command: PostStock, batch: _Batch, *, digest: str) -> list[Movement]:
+        if not command.lines:
+            raise InvalidInput("movement.empty", field="lines")
+        occurred = require_aware(command.occurred_at, field="occurred_at") if command.occurred_at else self.now
+        posting_id = new_id()
+        movements: list[Movement] = []
+        for index, line in enumerate(command.lines):
+            movements.extend(self._line(line, f"lines[{index}]", posting_id, occurred, len(movements), batch))
+        for movement in movements:
+            check_movement(
+                movement, sites=self.sites_by_id, states=self.machine, reassign_project=command.reassign_project
+            )
+        batch.postings.append(PostingRow(
+            id=posting_id, idempotency_key=command.idempotency_key, payload_hash=digest, kind=command.kind,
+            document_ref=command.document_ref, occurred_at=occurred, recorded_at=self.now,
+            line_count=len(command.lines),
+        ))
+        batch.movements.append(movements)
+        return movements
+
+    def _line(
+        self, line: MoveLine, where: str, posting_id: UUID, occurred: datetime, offset: int, batch: _Batch,
+    ) -> list[Movement]:
+        item = self.item(line, where)
+        source_site = self.site(line.from_site, f"{where}.from_site")
+        target_site = self.site(line.to_site, f"{where}.to_site")
+        quantity = positive_quantity(line.quantity, field=f"{where}.quantity")
+        if line.unit is not None and line.unit != item.base_unit:
+            quantity = self.ledger.items.to_base(self.uow, sku=item.sku, quantity=quantity, unit=line.unit)
+            quantity = parse_quantity(quantity, field=f"{where}.quantity")
+        from_state, to_state = self._states(line, source_site, target_site, where)
+        eta = require_aware(line.eta, field=f"{where}.eta") if line.eta is not None else None
+        self._check_tracking(item, line, quantity, where)
+        from_project = self.project(line.from_project)
+        to_project = self.project(line.to_project) if line.to_project is not None else from_project
+
+        if source_site.is_virtual:
+            lot_id = self._incoming_lot(item, line, occurred, batch, where)
+            serials: Sequence[str | None] = line.serials or [None]
+            if line.serials:
+                self._check_serials_outside(item, line.serials, where)
+            unit_qty = Decimal(1) if line.serials else quantity
+            picks = [
+                (Bucket(owner_id=None, site_id=source_site.id, item_id=item.id, state=from_state,
+                        lot_id=lot_id, serial=serial, project_id=to_project), unit_qty)
+                for serial in serials
+            ]
+        else:
+            picks = self._outgoing(item, line, quantity, source_site, from_state, from_project, where, batch)
+
+        movements = []
+        same_site = source_site.id == target_site.id
+        to_bin = self.bin(target_site.code, line.to_bin)
+        for index, (source, qty) in enumerate(picks):
+            if target_site.is_virtual:
+                target = Bucket(owner_id=None, site_id=target_site.id, item_id=item.id, state=to_state,
+                                lot_id=source.lot_id, serial=source.serial, project_id=source.project_id)
+            else:
+                target = Bucket(
+                    owner_id=source.owner_id if same_site and source.owner_id else target_site.organisation_id,
+                    site_id=target_site.id, item_id=item.id, state=to_state,
+                    bin_id=to_bin if to_bin is not None else (source.bin_id if same_site else None),
+                    lot_id=source.lot_id, serial=source.serial, project_id=to_project,
+                )
+            movements.append(Movement(
+                id=new_id(), posting_id=posting_id, line_no=offset + index + 1, quantity=qty,
+                source=source, target=target, occurred_at=occurred,
+                eta=eta if to_state == State.IN_TRANSIT else None,
+            ))
+        return movements
+
+    def _states(self, line: MoveLine, source: SiteFacts, target: SiteFacts, where: str) -> tuple[str, str]:
+        if source.is_virtual:
+            state = self.state(line.to_state or line.from_state or State.AVAILABLE, f"{where}.to_state")
+            return state, state
+        from_state = self.state(line.from_state or State.AVAILABLE, f"{where}.from_state")
+        if target.is_virtual:
+            return from_state, from_state
+        return from_state, self.state(line.to_state or from_state, f"{where}.to_state")
+
+    @staticmethod
+    def _check_tracking(item: ItemFacts, line: MoveLine, quantity: Decimal, where: str) -> None:
+        if item.tracking is not Tracking.LOT and item.tracking is not Tracking.SERIAL and line.lot is not None:
+            raise InvalidInput("lot.not_tracked", field=f"{where}.lot", item=item.sku)
+        if item.tracking is not Tracking.SERIAL and line.serials:
+            raise InvalidInput("serial.not_tracked", field=f"{where}.serials", item=item.sku)
+        if item.tracking is Tracking.SERIAL:
+            if quantity != quantity.to_integral_value():
+                raise InvalidInput("quantity.not_whole", field=f"{where}.quantity", value=str(quantity))
+            if line.serials and len(set(line.serials)) != quantity:
+                raise InvalidInput(
+                    "serial.count", field=f"{where}.serials", quantity=str(quantity), count=len(set(line.serials))
+                )
+
+    def _incoming_lot(
+        self, item: ItemFacts, line: MoveLine, occurred: datetime, batch: _Batch, where: str,
+    ) -> UUID | None:
+        if item.tracking is Tracking.SERIAL and line.lot is None:
+            return None
+        if item.tracking is Tracking.NONE:
+            return None
+        if line.lot is None:
+            raise InvalidInput("lot.required", field=f"{where}.lot", item=item.sku)
+        validate_lot_dates(line.lot, line.production_date, line.expiry_date)
+        expiry = line.expiry_date or expiry_from(line.production_date, item.shelf_life_days)
+        existing = self.lots.get((item.id, line.lot))
+        if existing is not None:
+            if line.expiry_date is not None and existing.expiry_date != line.expiry_date:
+                raise InvalidInput(
+                    "lot.dates_mismatch", field=f"{where}.expiry_date", value=line.lot,
+                    expiry=str(existing.expiry_date), given=str(line.expiry_date),
+                )
+            return existing.id
+        lot = Lot(id=new_id(), item_id=item.id, lot_no=line.lot, production_date=line.production_date,
+                  expiry_date=expiry, received_at=occurred)
+        self.lots[(item.id, line.lot)] = lot
+        batch.new_lots.append(lot)
+        return lot.id
+
+    def _known_lot(self, item: ItemFacts, line: MoveLine, where: str) -> UUID | None:
+        if line.lot is None:
+            return None
+        existing = self.lots.get((item.id, line.lot))
+        if existing is None:
+            raise NotFound("lot.not_found", field=f"{where}.lot", value=line.lot, item=item.sku)
+        return existing.id
+
+    def _check_serials_outside(self, item: ItemFacts, serials: Sequence[str], where: str) -> None:
+        located = self.repo.serial_locations(item.id, serials)
+        for serial in serials:
+            if located.get(serial) is not None:
+                raise InvalidInput("serial.in_stock", field=f"{where}.serials", value=serial, where=str(located[serial]))
+
+    def _outgoing(
+        self, item: ItemFacts, line: MoveLine, quantity: Decimal, site: SiteFacts, state: str,
+        project: UUID | None, where: str, batch: _Batch,
+    ) -> list[tuple[Bucket, Decimal]]:
+        lot_id = self._known_lot(item, line, where)
+        bin_id = self.bin(site.code, line.from_bin)
+        needs_choice = item.tracking is not Tracking.NONE and (
+            (item.tracking is Tracking.LOT and lot_id is None) or (item.tracking is Tracking.SERIAL and not line.serials)
+        )
+        if not self.allocate:
+            if needs_choice:
+                raise InvalidInput(
+                    "lot.required" if item.tracking is Tracking.LOT else "serial.required",
+                    field=f"{where}.{'lot' if item.tracking is Tracking.LOT else 'serials'}", item=item.sku,
+                )
+            serials: Sequence[str | None] = line.serials or [None]
+            qty = Decimal(1) if line.serials else quantity
+            return [
+                (Bucket(owner_id=site.organisation_id, site_id=site.id, item_id=item.id, state=state, bin_id=bin_id,
+                        lot_id=lot_id, serial=serial, project_id=project), qty)
+                for serial in serials
+            ]
+        candidates = self.repo.stock_candidates(
+            item_id=item.id, site_id=site.id, state=state, project_id=project, lot_id=lot_id, bin_id=bin_id,
+            serials=line.serials,
+        )
+        if line.serials:
+            present = {c.bucket.serial for c in candidates}
+            for serial in line.serials:
+                if serial not in present:
+                    raise InvalidInput("serial.not_here", field=f"{where}.serials", value=serial,
+                                       where=f"{site.code}/{state}")
+        # Explicitly named lots may be picked even when expired (e.g. to scrap them).
+        today = self.now.date() if lot_id is None else datetime.min.date()
+        if site.allow_negative:
+            # Take what is there in removal order; the shortfall drives the plain bucket negative.
+            on_hand = sum((c.quantity for c in candidates), Decimal(0))
+            picks = allocate(candidates, min(quantity, on_hand), expires=item.expires, today=datetime.min.date(),
+                             item_code=item.sku, site_code=site.code, state=state) if on_hand > 0 else []
+            if quantity > on_hand:
+                plain = Bucket(owner_id=site.organisation_id, site_id=site.id, item_id=item.id, state=state,
+                               bin_id=bin_id, lot_id=lot_id, project_id=project)
+                picks.append((plain, quantity - on_hand))
+        else:
+            picks = allocate(
+                candidates, quantity, expires=item.expires, today=today, item_code=item.sku, site_code=site.code,
+                state=state,
+            )
+        for candidate in candidates:
+            batch.sheet.quantities.setdefault(candidate.bucket.id, candidate.quantity)
+        return picks
+
+
+__all__ = ["Ledger", "MoveLine", "PostStock", "PostingResult"]
