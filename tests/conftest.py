@@ -22,20 +22,10 @@ from sqlalchemy import Engine, create_engine, text
 from jxc.bootstrap import App, bootstrap
 from jxc.config import Settings
 from jxc.db.engine import build_engine
-from jxc.db.migrate import upgrade as _alembic_upgrade
-from jxc.db.metadata import all_metadata
+from jxc.db.migrate import upgrade
 from jxc.kernel.clock import FixedClock
 
 DEFAULT_PG_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
-
-
-def upgrade(engine: Engine) -> None:
-    # TEMPORARY while the initial Alembic revision is being written: fall back to create_all.
-    versions = Path(__file__).parents[1] / "src/jxc/db/migrations/versions"
-    if any(versions.glob("*.py")):
-        _alembic_upgrade(engine)
-    else:
-        all_metadata().create_all(engine)
 
 
 def pg_url() -> str:

@@ -13,6 +13,11 @@ from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
 
 
+# Larger page cache and fewer, bigger WAL checkpoints: pages rewritten many times between
+# checkpoints are copied back once, which takes the 5 ms checkpoint stalls off most commits.
+SQLITE_TUNING = ("cache_size=-65536", "wal_autocheckpoint=10000", "temp_store=MEMORY", "mmap_size=268435456")
+
+
 def normalise_url(url: str) -> str:
     parsed = make_url(url)
     if parsed.drivername in ("postgresql", "postgres"):
@@ -26,7 +31,8 @@ def build_engine(url: str, *, echo: bool = False) -> Engine:
     if parsed.get_backend_name() == "sqlite":
         if parsed.database and parsed.database != ":memory:":
             Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
-        engine = create_engine(url, echo=echo, connect_args={"timeout": 30})
+        # Every unit of work ends its transaction itself, so the pool need not roll back on check-in.
+        engine = create_engine(url, echo=echo, connect_args={"timeout": 30}, pool_reset_on_return=None)
         _configure_sqlite(engine)
         return engine
     return create_engine(url, echo=echo, pool_size=10, max_overflow=20, pool_pre_ping=True)
@@ -42,8 +48,11 @@ def _configure_sqlite(engine: Engine) -> None:
         cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA busy_timeout=30000")
+        for pragma in SQLITE_TUNING:
+            cursor.execute(f"PRAGMA {pragma}")
         cursor.close()
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection: Any) -> None:
-        connection.exec_driver_sql("BEGIN IMMEDIATE")
+        # Straight to the driver: this runs once per unit of work, on the till path too.
+        connection.connection.driver_connection.execute("BEGIN IMMEDIATE")

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 from enum import StrEnum
+from functools import lru_cache
 from uuid import UUID
 
 from jxc.kernel.errors import Conflict, InsufficientStock, InvalidInput
@@ -79,6 +80,7 @@ class Bucket:
         return bucket_id(self)
 
 
+@lru_cache(maxsize=200_000)
 def bucket_id(bucket: Bucket) -> UUID:
     """Deterministic id of a bucket, so projections can be upserted without a lookup."""
     return stable_id(
@@ -99,6 +101,15 @@ class Movement:
     target: Bucket
     occurred_at: datetime
     eta: datetime | None = None
+    source_id: UUID = None  # type: ignore[assignment]  # filled from the buckets when not given
+    target_id: UUID = None  # type: ignore[assignment]
+
+    def __post_init__(self) -> None:
+        # Bucket ids are hashes of eight dimensions: compute once, not on every use.
+        if self.source_id is None:
+            object.__setattr__(self, "source_id", bucket_id(self.source))
+        if self.target_id is None:
+            object.__setattr__(self, "target_id", bucket_id(self.target))
 
 
 @dataclass(frozen=True)
@@ -164,15 +175,22 @@ class BalanceSheet:
     def apply(self, movements: Sequence[Movement], *, sites: Mapping[UUID, SiteFacts]) -> dict[UUID, Decimal]:
         """Apply movements; return the delta per bucket. Raises InsufficientStock, leaving self unchanged."""
         deltas: dict[UUID, Decimal] = {}
+        buckets, negative_allowed = self.buckets, self.negative_allowed
         for movement in movements:
-            for bucket, signed in ((movement.source, -movement.quantity), (movement.target, movement.quantity)):
-                key = bucket.id
-                self.buckets.setdefault(key, bucket)
-                self.negative_allowed.setdefault(key, sites[bucket.site_id].may_go_negative)
-                deltas[key] = deltas.get(key, Decimal(0)) + signed
+            for key, bucket, signed in (
+                (movement.source_id, movement.source, -movement.quantity),
+                (movement.target_id, movement.target, movement.quantity),
+            ):
+                if key not in buckets:
+                    buckets[key] = bucket
+                    negative_allowed[key] = sites[bucket.site_id].may_go_negative
+                deltas[key] = deltas.get(key, 0) + signed
+        quantities = self.quantities
         for key, delta in deltas.items():
-            after = self.quantities.get(key, Decimal(0)) + delta
-            if after < 0 and not self.negative_allowed[key]:
+            if delta >= 0:
+                continue
+            after = quantities.get(key, 0) + delta
+            if after < 0 and not negative_allowed[key]:
                 bucket = self.buckets[key]
                 raise InsufficientStock(
                     "stock.insufficient", field="quantity", item=str(bucket.item_id),
@@ -180,7 +198,7 @@ class BalanceSheet:
                     available=str(self.quantities.get(key, Decimal(0))), requested=str(-delta),
                 )
         for key, delta in deltas.items():
-            self.quantities[key] = self.quantities.get(key, Decimal(0)) + delta
+            quantities[key] = quantities.get(key, 0) + delta
         return deltas
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from datetime import datetime
 from decimal import Decimal
 from typing import Any
@@ -13,12 +14,71 @@ from uuid import UUID
 from sqlalchemy import Connection, and_, bindparam, select, tuple_, update
 from sqlalchemy.dialects import postgresql, sqlite
 
+from jxc.db.bulk import BulkStatement, ValueEncoder
 from jxc.db.types import Qty
 from jxc.inventory import tables as t
 from jxc.inventory.model import Bucket, Lot, Movement, StockCandidate
 from jxc.kernel.ids import stable_id
+from jxc.kernel.quantity import from_minor
 
 CHUNK = 500
+
+_POSTING_COLUMNS = ("id", "idempotency_key", "payload_hash", "kind", "document_ref", "occurred_at", "recorded_at",
+                    "line_count")
+_MOVEMENT_COLUMNS = ("id", "posting_id", "line_no", "quantity", "occurred_at", "eta", "item_id", "from_bucket_id",
+                     "to_bucket_id", "from_site_id", "to_site_id", "from_state", "to_state", "lot_id", "serial")
+_BALANCE_COLUMNS = ("bucket_id", "item_id", "site_id", "owner_id", "bin_id", "lot_id", "serial", "state",
+                    "project_id", "is_virtual", "may_go_negative", "quantity")
+
+
+@dataclass(frozen=True)
+class _Statements:
+    postings: BulkStatement
+    movements: BulkStatement
+    balances: BulkStatement
+    shrink: str
+
+
+# Statements built once: SQLAlchemy then reuses their compiled form (the till path runs these per sale).
+_POSTING_BY_KEY = select(t.postings).where(t.postings.c.idempotency_key == bindparam("key"))
+_POSTINGS_BY_KEY = select(t.postings).where(t.postings.c.idempotency_key.in_(bindparam("keys", expanding=True)))
+
+
+@lru_cache(maxsize=64)
+def _candidates_query(*, project: bool, lot: bool, bin: bool, serials: bool, lock: bool) -> Any:
+    b, lot_table = t.balances, t.lots
+    conditions = [
+        b.c.item_id == bindparam("item_id"), b.c.site_id == bindparam("site_id"), b.c.state == bindparam("state"),
+        b.c.quantity > 0,
+        b.c.project_id == bindparam("project_id") if project else b.c.project_id.is_(None),
+    ]
+    if lot:
+        conditions.append(b.c.lot_id == bindparam("lot_id"))
+    if bin:
+        conditions.append(b.c.bin_id == bindparam("bin_id"))
+    if serials:
+        conditions.append(b.c.serial.in_(bindparam("serials", expanding=True)))
+    query = (
+        select(b, lot_table.c.lot_no, lot_table.c.expiry_date, lot_table.c.received_at)
+        .select_from(b.outerjoin(lot_table, lot_table.c.id == b.c.lot_id))
+        .where(and_(*conditions))
+    )
+    return query.with_for_update(of=b) if lock else query
+
+
+@lru_cache(maxsize=4)
+def _statements(dialect: str) -> _Statements:
+    return _Statements(
+        postings=BulkStatement(t.postings, _POSTING_COLUMNS, dialect),
+        movements=BulkStatement(t.movements, _MOVEMENT_COLUMNS, dialect),
+        balances=BulkStatement(
+            t.balances, _BALANCE_COLUMNS, dialect,
+            suffix="ON CONFLICT (bucket_id) DO UPDATE SET quantity = inv_balances.quantity + excluded.quantity",
+        ),
+        shrink="UPDATE inv_balances SET quantity = quantity + {m} WHERE bucket_id = {m}".format(
+            m="?" if dialect == "sqlite" else "%s"
+        ),
+    )
 
 
 def chunks(values: Sequence[Any], size: int = CHUNK) -> Iterable[Sequence[Any]]:
@@ -42,13 +102,17 @@ class LedgerRepository:
     def __init__(self, connection: Connection) -> None:
         self.connection = connection
         self.dialect = connection.dialect.name
+        self._encode = ValueEncoder(self.dialect)
+        self._movement_constants: dict[tuple[UUID, UUID], tuple[object, ...]] = {}
 
     # --- postings -------------------------------------------------------------------------
     def postings_by_key(self, keys: Sequence[str]) -> dict[str, PostingRow]:
         found: dict[str, PostingRow] = {}
+        if len(keys) == 1:
+            row = self.connection.execute(_POSTING_BY_KEY, {"key": keys[0]}).first()
+            return {row.idempotency_key: PostingRow(**row._mapping)} if row is not None else {}
         for part in chunks(list(keys)):
-            rows = self.connection.execute(select(t.postings).where(t.postings.c.idempotency_key.in_(part)))
-            for row in rows:
+            for row in self.connection.execute(_POSTINGS_BY_KEY, {"keys": list(part)}):
                 found[row.idempotency_key] = PostingRow(**row._mapping)
         return found
 
@@ -57,31 +121,44 @@ class LedgerRepository:
         return list(self.connection.execute(query))
 
     def insert_postings(self, rows: Sequence[PostingRow], movements: Sequence[Movement]) -> None:
-        self.connection.execute(t.postings.insert(), [row.__dict__ for row in rows])
-        self.connection.execute(
-            t.movements.insert(),
-            [
-                {
-                    "id": m.id, "posting_id": m.posting_id, "line_no": m.line_no, "item_id": m.source.item_id,
-                    "quantity": m.quantity, "from_bucket_id": m.source.id, "to_bucket_id": m.target.id,
-                    "from_site_id": m.source.site_id, "to_site_id": m.target.site_id,
-                    "from_state": m.source.state, "to_state": m.target.state, "lot_id": m.target.lot_id,
-                    "serial": m.target.serial, "occurred_at": m.occurred_at, "eta": m.eta,
-                }
-                for m in movements
-            ],
-        )
+        encode = self._encode
+        uid, when, qty = encode.uid, encode.when, encode.qty
+        statements = _statements(self.dialect)
+        statements.postings.run_encoded(self.connection, [
+            (uid(r.id), r.idempotency_key, r.payload_hash, r.kind, r.document_ref, when(r.occurred_at),
+             when(r.recorded_at), r.line_count)
+            for r in rows
+        ])
+        # The bucket-related columns repeat for every movement between the same two buckets.
+        constants = self._movement_constants
+        encoded = []
+        for m in movements:
+            key = (m.source_id, m.target_id)
+            shared = constants.get(key)
+            if shared is None:
+                source, target = m.source, m.target
+                shared = constants[key] = (
+                    uid(source.item_id), uid(m.source_id), uid(m.target_id), uid(source.site_id), uid(target.site_id),
+                    source.state, target.state, None if target.lot_id is None else uid(target.lot_id), target.serial,
+                )
+            encoded.append((uid(m.id), uid(m.posting_id), m.line_no, qty(m.quantity), when(m.occurred_at),
+                            None if m.eta is None else when(m.eta), *shared))
+        statements.movements.run_encoded(self.connection, encoded)
 
     # --- balances -------------------------------------------------------------------------
     def balances(self, bucket_ids: Sequence[UUID], *, lock: bool) -> dict[UUID, Decimal]:
+        """Current balances; on PostgreSQL the rows are locked, in a fixed order so writers never deadlock."""
         found: dict[UUID, Decimal] = {}
-        ordered = sorted(set(bucket_ids))  # fixed lock order avoids deadlocks between writers
-        for part in chunks(ordered):
-            query = select(t.balances.c.bucket_id, t.balances.c.quantity).where(t.balances.c.bucket_id.in_(part))
+        wanted = sorted(set(bucket_ids)) if self.dialect == "postgresql" else list(set(bucket_ids))
+        uid = self._encode.uid
+        by_key = {uid(b): b for b in wanted}
+        mark = "?" if self.dialect == "sqlite" else "%s"
+        for part in chunks(list(by_key), 900):
+            sql = f"SELECT bucket_id, quantity FROM inv_balances WHERE bucket_id IN ({', '.join([mark] * len(part))})"
             if lock and self.dialect == "postgresql":
-                query = query.with_for_update()
-            for bucket_id, quantity in self.connection.execute(query):
-                found[bucket_id] = quantity
+                sql += " ORDER BY bucket_id FOR UPDATE"
+            for key, minor in self.connection.exec_driver_sql(sql, tuple(part)):
+                found[by_key[key]] = from_minor(minor)
         return found
 
     def _upsert(self, table: Any) -> Any:
@@ -92,57 +169,48 @@ class LedgerRepository:
         virtual: dict[UUID, bool],
     ) -> None:
         """Add deltas to the balance projection (insert new buckets, add to existing ones)."""
-        rows = []
+        uid, qty = self._encode.uid, self._encode.qty
+        flag = self._encode.flag
+        shrinking, others = [], []
         for key, delta in deltas.items():
             if delta == 0:
                 continue
+            if delta < 0 and not negative_allowed[key]:
+                # A CHECK constraint sees the row proposed for INSERT before ON CONFLICT turns it into an
+                # update, so a bucket that must not go negative and is losing stock (it exists: the posting
+                # was checked against its locked balance) is updated, not upserted.
+                shrinking.append((qty(delta), uid(key)))
+                continue
             b = buckets[key]
-            rows.append({
-                "bucket_id": key, "item_id": b.item_id, "site_id": b.site_id, "owner_id": b.owner_id,
-                "bin_id": b.bin_id, "lot_id": b.lot_id, "serial": b.serial, "state": b.state,
-                "project_id": b.project_id, "is_virtual": virtual[key],
-                "may_go_negative": negative_allowed[key], "quantity": delta,
-            })
-        # A CHECK constraint sees the row proposed for INSERT before ON CONFLICT turns it into an
-        # update, so buckets that must not go negative and are losing stock (they exist: the
-        # posting was checked against their locked balance) are updated, not upserted.
-        shrinking = [r for r in rows if r["quantity"] < 0 and not r["may_go_negative"]]
-        others = [r for r in rows if r["quantity"] >= 0 or r["may_go_negative"]]
+            others.append((
+                uid(key), uid(b.item_id), uid(b.site_id), None if b.owner_id is None else uid(b.owner_id),
+                None if b.bin_id is None else uid(b.bin_id), None if b.lot_id is None else uid(b.lot_id), b.serial,
+                b.state, None if b.project_id is None else uid(b.project_id), flag(virtual[key]),
+                flag(negative_allowed[key]), qty(delta),
+            ))
+        statements = _statements(self.dialect)
         if shrinking:
-            self.connection.execute(
-                update(t.balances)
-                .where(t.balances.c.bucket_id == bindparam("b_bucket_id"))
-                .values(quantity=t.balances.c.quantity + bindparam("b_delta", type_=Qty())),
-                [{"b_bucket_id": r["bucket_id"], "b_delta": r["quantity"]} for r in shrinking],
-            )
-        if others:
-            statement = self._upsert(t.balances)
-            statement = statement.on_conflict_do_update(
-                index_elements=[t.balances.c.bucket_id],
-                set_={"quantity": t.balances.c.quantity + statement.excluded.quantity},
-            )
-            self.connection.execute(statement, others)
+            self.connection.exec_driver_sql(statements.shrink, shrinking)  # type: ignore[arg-type]
+        statements.balances.run_encoded(self.connection, others)
 
     def stock_candidates(
         self, *, item_id: UUID, site_id: UUID, state: str, project_id: UUID | None,
         lot_id: UUID | None = None, bin_id: UUID | None = None, serials: Sequence[str] = (), lock: bool = True,
     ) -> list[StockCandidate]:
-        b, lot = t.balances, t.lots
-        conditions = [b.c.item_id == item_id, b.c.site_id == site_id, b.c.state == state, b.c.quantity > 0]
-        conditions.append(b.c.project_id.is_(None) if project_id is None else b.c.project_id == project_id)
-        if lot_id is not None:
-            conditions.append(b.c.lot_id == lot_id)
-        if bin_id is not None:
-            conditions.append(b.c.bin_id == bin_id)
-        if serials:
-            conditions.append(b.c.serial.in_(list(serials)))
-        query = (
-            select(b, lot.c.lot_no, lot.c.expiry_date, lot.c.received_at)
-            .select_from(b.outerjoin(lot, lot.c.id == b.c.lot_id))
-            .where(and_(*conditions))
+        """Buckets holding the item at the site in that state (locked on PostgreSQL), with lot data."""
+        query = _candidates_query(
+            project=project_id is not None, lot=lot_id is not None, bin=bin_id is not None, serials=bool(serials),
+            lock=lock and self.dialect == "postgresql",
         )
-        if lock and self.dialect == "postgresql":
-            query = query.with_for_update(of=b)
+        params: dict[str, object] = {"item_id": item_id, "site_id": site_id, "state": state}
+        if project_id is not None:
+            params["project_id"] = project_id
+        if lot_id is not None:
+            params["lot_id"] = lot_id
+        if bin_id is not None:
+            params["bin_id"] = bin_id
+        if serials:
+            params["serials"] = list(serials)
         return [
             StockCandidate(
                 bucket=Bucket(
@@ -151,7 +219,7 @@ class LedgerRepository:
                 ),
                 quantity=row.quantity, lot_no=row.lot_no, expiry_date=row.expiry_date, received_at=row.received_at,
             )
-            for row in self.connection.execute(query)
+            for row in self.connection.execute(query, params)
         ]
 
     # --- lots -----------------------------------------------------------------------------

@@ -23,7 +23,7 @@ from jxc.inventory.commands import (
     MoveLine,
     PostingResult,
     PostStock,
-    payload_hash,
+    posting_fingerprint,
 )
 from jxc.inventory.model import (
     BalanceSheet,
@@ -70,20 +70,24 @@ class Ledger:
 
     # --- public use cases -----------------------------------------------------------------
     def post(self, uow: SqlUnitOfWork, command: PostStock) -> PostingResult:
-        """Post one atomic, idempotent set of movements and commit."""
-        digest = payload_hash("post", command)
+        """Post one atomic, idempotent set of movements and commit.
+
+        Optimistic about the key (the till path's common case is a new key): the unique index on
+        the key decides, and only a collision pays for the look-up that tells replay from conflict.
+        """
+        digest = posting_fingerprint(command)
+        key = _require_key(command.idempotency_key)
         try:
-            result = self.post_in(uow, command, digest=digest)
+            result = self._post_new(uow, command, digest=digest)
             uow.commit()
+            return result
         except IntegrityError:
-            # Another writer committed the same key between our check and insert.
             uow.rollback()
             uow.connection.begin()
-            existing = uow.repository(LedgerRepository).postings_by_key([command.idempotency_key])
-            if command.idempotency_key not in existing:
+            existing = uow.repository(LedgerRepository).postings_by_key([key])
+            if key not in existing:
                 raise
-            result = self._replay(uow, existing[command.idempotency_key], digest)
-        return result
+            return self._replay(uow, existing[key], digest)
 
     def post_in(self, uow: SqlUnitOfWork, command: PostStock, *, digest: str) -> PostingResult:
         """Post inside the caller's unit of work without committing (for composite use cases)."""
@@ -92,6 +96,12 @@ class Ledger:
         existing = repo.postings_by_key([key]).get(key)
         if existing is not None:
             return self._replay(uow, existing, digest)
+        return self._post_new(uow, command, digest=digest)
+
+    def _post_new(self, uow: SqlUnitOfWork, command: PostStock, *, digest: str) -> PostingResult:
+        """Resolve, check and write a posting whose key is believed new (the database has the last word)."""
+        repo = uow.repository(LedgerRepository)
+        key = command.idempotency_key
         batch = _Batch()
         resolver = _Resolver(self, uow, repo, [command], allocate=True)
         movements = resolver.build(command, batch, digest=digest)
@@ -128,7 +138,7 @@ class Ledger:
     ) -> None:
         with uow_factory() as uow:
             repo = uow.repository(LedgerRepository)
-            digests = [payload_hash("post", c) for c in commands]
+            digests = [posting_fingerprint(c) for c in commands]
             existing = repo.postings_by_key([_require_key(c.idempotency_key) for c in commands])
             seen: dict[str, str] = {}
             batch = _Batch()
@@ -157,8 +167,8 @@ class Ledger:
         sheet = batch.sheet
         # Load (and on PostgreSQL lock) the real buckets that give stock and are not yet known.
         givers = {
-            m.source.id for ms in batch.movements for m in ms
-            if not sites[m.source.site_id].is_virtual and m.source.id not in sheet.quantities
+            m.source_id for ms in batch.movements for m in ms
+            if not sites[m.source.site_id].is_virtual and m.source_id not in sheet.quantities
         }
         if givers:
             sheet.quantities.update(repo.balances(sorted(givers), lock=True))
@@ -179,8 +189,8 @@ class Ledger:
         adds: dict[tuple[UUID, datetime | None], tuple[Bucket, Decimal]] = {}
         for m in movements:
             if m.target.state == State.IN_TRANSIT and not sites[m.target.site_id].is_virtual:
-                bucket, qty = adds.get((m.target.id, m.eta), (m.target, Decimal(0)))
-                adds[(m.target.id, m.eta)] = (bucket, qty + m.quantity)
+                bucket, qty = adds.get((m.target_id, m.eta), (m.target, Decimal(0)))
+                adds[(m.target_id, m.eta)] = (bucket, qty + m.quantity)
         repo.add_transit([(bucket, eta, qty) for (_, eta), (bucket, qty) in adds.items()])
         for m in movements:
             if m.source.state == State.IN_TRANSIT and not sites[m.source.site_id].is_virtual:
@@ -219,10 +229,28 @@ def _require_key(key: str) -> str:
 def _record(m: Movement) -> MovementRecord:
     return MovementRecord(
         id=m.id, line_no=m.line_no, item_id=m.source.item_id, quantity=m.quantity,
-        from_bucket_id=m.source.id, to_bucket_id=m.target.id, from_site_id=m.source.site_id,
+        from_bucket_id=m.source_id, to_bucket_id=m.target_id, from_site_id=m.source.site_id,
         to_site_id=m.target.site_id, from_state=m.source.state, to_state=m.target.state,
         lot_id=m.target.lot_id, serial=m.target.serial, occurred_at=m.occurred_at, eta=m.eta,
     )
+
+
+@dataclass(frozen=True, slots=True)
+class _Shape:
+    """A resolved line minus its quantity: the buckets it joins (bulk lines repeat these)."""
+
+    source: Bucket
+    target: Bucket
+    source_id: UUID
+    target_id: UUID
+    sku: str
+    base_unit: str
+    in_transit: bool
+
+
+def _shape_key(line: MoveLine) -> tuple[object, ...]:
+    return (line.sku, line.from_site, line.to_site, line.unit, line.from_state, line.to_state, line.lot,
+            line.production_date, line.expiry_date, line.from_bin, line.to_bin, line.from_project, line.to_project)
 
 
 class _Resolver:
@@ -244,6 +272,8 @@ class _Resolver:
         self.machine = ledger.states.machine(uow)
         self.now = uow.clock.now()
         self._bins: dict[tuple[str, str], UUID] = {}
+        self._shapes: dict[tuple[object, ...], _Shape] = {}
+        self._checked: set[tuple[UUID, UUID, bool]] = set()
         self._projects: dict[str, UUID] = {}
 
     # -- lookups with field-naming errors --
@@ -289,9 +319,12 @@ class _Resolver:
         for index, line in enumerate(command.lines):
             movements.extend(self._line(line, f"lines[{index}]", posting_id, occurred, len(movements), batch))
         for movement in movements:
-            check_movement(
-                movement, sites=self.sites_by_id, states=self.machine, reassign_project=command.reassign_project
-            )
+            checked = (movement.source_id, movement.target_id, command.reassign_project)
+            if checked not in self._checked:
+                check_movement(
+                    movement, sites=self.sites_by_id, states=self.machine, reassign_project=command.reassign_project
+                )
+                self._checked.add(checked)
         batch.postings.append(PostingRow(
             id=posting_id, idempotency_key=command.idempotency_key, payload_hash=digest, kind=command.kind,
             document_ref=command.document_ref, occurred_at=occurred, recorded_at=self.now,
@@ -303,6 +336,10 @@ class _Resolver:
     def _line(
         self, line: MoveLine, where: str, posting_id: UUID, occurred: datetime, offset: int, batch: _Batch,
     ) -> list[Movement]:
+        if not self.allocate and not line.serials:
+            shape = self._shapes.get(_shape_key(line))
+            if shape is not None:
+                return [self._from_shape(shape, line, where, posting_id, occurred, offset)]
         item = self.item(line, where)
         source_site = self.site(line.from_site, f"{where}.from_site")
         target_site = self.site(line.to_site, f"{where}.to_site")
@@ -349,7 +386,29 @@ class _Resolver:
                 source=source, target=target, occurred_at=occurred,
                 eta=eta if to_state == State.IN_TRANSIT else None,
             ))
+        if not self.allocate and not line.serials and len(movements) == 1:
+            # Bulk lines repeat the same buckets over and over: resolve each shape once.
+            first = movements[0]
+            self._shapes[_shape_key(line)] = _Shape(
+                source=first.source, target=first.target, source_id=first.source_id, target_id=first.target_id,
+                sku=item.sku, base_unit=item.base_unit, in_transit=to_state == State.IN_TRANSIT,
+            )
         return movements
+
+    def _from_shape(
+        self, shape: _Shape, line: MoveLine, where: str, posting_id: UUID, occurred: datetime, offset: int,
+    ) -> Movement:
+        quantity = positive_quantity(line.quantity, field=f"{where}.quantity")
+        if line.unit is not None and line.unit != shape.base_unit:
+            quantity = self.ledger.items.to_base(self.uow, sku=shape.sku, quantity=quantity, unit=line.unit)
+            quantity = parse_quantity(quantity, field=f"{where}.quantity")
+        eta = None
+        if shape.in_transit and line.eta is not None:
+            eta = require_aware(line.eta, field=f"{where}.eta")
+        return Movement(
+            id=new_id(), posting_id=posting_id, line_no=offset + 1, quantity=quantity, source=shape.source,
+            target=shape.target, occurred_at=occurred, eta=eta, source_id=shape.source_id, target_id=shape.target_id,
+        )
 
     def _states(self, line: MoveLine, source: SiteFacts, target: SiteFacts, where: str) -> tuple[str, str]:
         if source.is_virtual:

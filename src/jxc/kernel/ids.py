@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import uuid
 
 import uuid_utils
@@ -12,13 +13,22 @@ def new_id() -> uuid.UUID:
     return uuid.UUID(bytes=uuid_utils.uuid7().bytes)
 
 
-_BUCKET_NAMESPACE = uuid.UUID("6b1f5a3e-9d2c-4f7a-8a51-2c1f0e6d9b10")
+_NAMESPACE = b"jxc.stable-id.v1"
+
+
+def _part(value: object) -> bytes:
+    if value is None:
+        return b""
+    if isinstance(value, uuid.UUID):
+        return value.bytes
+    return str(value).encode()
 
 
 def stable_id(*parts: object) -> uuid.UUID:
-    """A deterministic id (UUIDv5) for a natural key, e.g. a stock bucket's dimensions.
+    """A deterministic 128-bit id for a natural key, e.g. a stock bucket's dimensions.
 
     Deterministic ids let writers upsert projections without first looking the key up.
+    BLAKE2b over the parts' bytes: the same parts always give the same id, in every process.
     """
-    key = "\x1f".join("" if p is None else str(p) for p in parts)
-    return uuid.uuid5(_BUCKET_NAMESPACE, key)
+    digest = hashlib.blake2b(b"\x1f".join(map(_part, parts)), digest_size=16, key=_NAMESPACE).digest()
+    return uuid.UUID(bytes=digest)

@@ -17,6 +17,8 @@ _SCALE_FACTOR = 10**QTY_SCALE
 
 def parse_quantity(value: object, *, field: str = "quantity") -> Decimal:
     """Turn user or wire input into an exact Decimal quantity, or raise InvalidInput."""
+    if type(value) is int:  # exact already; the commonest case on the bulk path
+        return Decimal(value)
     if isinstance(value, float):
         # repr() of a float is its shortest round-tripping text: 0.1 -> "0.1", not 0.1000000000000000055...
         value = repr(value)
@@ -26,14 +28,15 @@ def parse_quantity(value: object, *, field: str = "quantity") -> Decimal:
         raise InvalidInput("quantity.not_a_number", field=field, value=str(value)) from None
     if not qty.is_finite():
         raise InvalidInput("quantity.not_a_number", field=field, value=str(value))
-    if qty != qty.quantize(QTY_QUANTUM, rounding="ROUND_DOWN"):
+    exponent = qty.as_tuple().exponent
+    if isinstance(exponent, int) and exponent < -QTY_SCALE and qty != qty.quantize(QTY_QUANTUM, rounding="ROUND_DOWN"):
         raise InvalidInput("quantity.too_precise", field=field, value=str(value), scale=QTY_SCALE)
     return qty
 
 
 def positive_quantity(value: object, *, field: str = "quantity") -> Decimal:
     """Like :func:`parse_quantity` but zero and negative quantities are refused."""
-    qty = parse_quantity(value, field=field)
+    qty = Decimal(value) if type(value) is int else parse_quantity(value, field=field)
     if qty <= 0:
         raise InvalidInput("quantity.not_positive", field=field, value=str(value))
     return qty

@@ -1,0 +1,299 @@
+"""``jxc item …``, ``jxc supplier …`` and ``jxc customer …``: parse options, call a service, render.
+
+No business rules here: option grammars (``箱=24``, ``2..8``, ``key=value``) are turned into
+plain values and everything else is validated by the services and the model, whose
+``JxcError``s the root app prints as one line with a non-zero exit code.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from jxc.catalog import services
+from jxc.catalog.model import Item, Partner
+from jxc.cli.output import emit_json, table
+from jxc.kernel.errors import InvalidInput
+from jxc.kernel.quantity import fmt
+
+if TYPE_CHECKING:
+    from jxc.bootstrap import App
+
+item_app = typer.Typer(help="Items, units and barcodes (物料).", no_args_is_help=True)
+supplier_app = typer.Typer(help="Suppliers (供应商).", no_args_is_help=True)
+customer_app = typer.Typer(help="Customers (客户).", no_args_is_help=True)
+
+JsonOpt = Annotated[bool, typer.Option("--json", help="Machine-readable output.")]
+AttrOpt = Annotated[list[str] | None, typer.Option("--attr", help="Free attribute key=value; repeatable.")]
+LimitOpt = Annotated[int, typer.Option("--limit", help="Page size (1–1000).")]
+
+
+def register(app: typer.Typer) -> None:
+    """Add the catalog's command groups to the root ``jxc`` app."""
+    app.add_typer(item_app, name="item")
+    app.add_typer(supplier_app, name="supplier")
+    app.add_typer(customer_app, name="customer")
+
+
+def _app() -> App:
+    from jxc.cli.main import state  # imported here: jxc.cli.main imports this module
+
+    return state.app()
+
+
+# --- option grammars ------------------------------------------------------------------------
+
+
+def pairs(values: list[str] | None, *, field: str) -> dict[str, str]:
+    """``["箱=24", "盒=6"]`` → ``{"箱": "24", "盒": "6"}``."""
+    result: dict[str, str] = {}
+    for value in values or []:
+        key, sep, rest = value.partition("=")
+        if not sep or not key.strip():
+            raise InvalidInput("field.invalid", field=field, value=value, reason="expected KEY=VALUE")
+        result[key.strip()] = rest.strip()
+    return result
+
+
+def temperature_range(text: str | None) -> tuple[str | None, str | None]:
+    """``"2..8"`` → ``("2", "8")``; either end may be left open (``"..25"``, ``"-25.."``)."""
+    if text is None:
+        return None, None
+    low, sep, high = text.partition("..")
+    if not sep:
+        raise InvalidInput(
+            "field.invalid", field="storage", value=text, reason="expected MIN..MAX, e.g. 2..8"
+        )
+    return (low.strip() or None), (high.strip() or None)
+
+
+# --- rendering ------------------------------------------------------------------------------
+
+
+def _show_item(item: Item, as_json: bool) -> None:
+    if as_json:
+        emit_json(item)
+        return
+    storage = ""
+    if item.storage_min_c is not None or item.storage_max_c is not None:
+        low = fmt(item.storage_min_c) if item.storage_min_c is not None else ""
+        high = fmt(item.storage_max_c) if item.storage_max_c is not None else ""
+        storage = f"{low}..{high} °C"
+    rows = [
+        ("sku", item.sku),
+        ("名称 / name", f"{item.name_zh} / {item.name_en}"),
+        ("category", item.category),
+        ("base unit", item.base_unit),
+        ("units", ", ".join(f"1 {u} = {fmt(f)} {item.base_unit}" for u, f in item.units.items())),
+        ("barcodes", ", ".join(item.barcodes)),
+        ("tracking", item.tracking),
+        ("shelf life (days)", item.shelf_life_days),
+        ("storage", storage),
+        ("ABC", item.abc_class),
+        *((f"attr {key}", value) for key, value in item.attributes.items()),
+    ]
+    table(f"item {item.sku}", ["field", "value"], rows)
+
+
+def _show_partners(title: str, partners: list[Partner], as_json: bool) -> None:
+    if as_json:
+        emit_json(partners)
+        return
+    table(
+        title,
+        ["code", "name", "contact", "phone", "email", "region"],
+        [(p.code, p.name, p.contact_name, p.phone, p.email, p.region) for p in partners],
+    )
+
+
+# --- items ----------------------------------------------------------------------------------
+
+
+@item_app.command("add")
+def item_add(
+    sku: Annotated[str, typer.Option("--sku", help="Stock-keeping unit code.")],
+    name_zh: Annotated[str, typer.Option("--name-zh", help="中文名称.")],
+    name_en: Annotated[str, typer.Option("--name-en", help="English name.")],
+    category: Annotated[str, typer.Option("--category", help="Category path, e.g. 生鲜/水果.")],
+    base_unit: Annotated[str, typer.Option("--base-unit", help="Unit stock is counted in, e.g. 支 or kg.")],
+    unit: Annotated[
+        list[str] | None, typer.Option("--unit", help="Conversion UNIT=FACTOR, e.g. 箱=24; repeatable.")
+    ] = None,
+    barcode: Annotated[list[str] | None, typer.Option("--barcode", help="GTIN; repeatable.")] = None,
+    tracking: Annotated[str, typer.Option("--tracking", help="none, lot or serial.")] = "none",
+    shelf_life_days: Annotated[
+        int | None, typer.Option("--shelf-life-days", help="Days until expiry.")
+    ] = None,
+    storage: Annotated[str | None, typer.Option("--storage", help="Storage range in °C, e.g. 2..8.")] = None,
+    abc: Annotated[str, typer.Option("--abc", help="ABC class: A, B or C.")] = "C",
+    attr: AttrOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Register an item (物料)."""
+    storage_min_c, storage_max_c = temperature_range(storage)
+    with _app().uow() as uow:
+        item = services.register_item(
+            uow,
+            sku=sku,
+            name_zh=name_zh,
+            name_en=name_en,
+            category=category,
+            base_unit=base_unit,
+            units=pairs(unit, field="unit"),
+            barcodes=barcode or (),
+            tracking=tracking,
+            shelf_life_days=shelf_life_days,
+            storage_min_c=storage_min_c,
+            storage_max_c=storage_max_c,
+            abc_class=abc,
+            attributes=pairs(attr, field="attr"),
+        )
+    _show_item(item, as_json)
+
+
+@item_app.command("show")
+def item_show(sku: str, as_json: JsonOpt = False) -> None:
+    """Show one item by sku."""
+    with _app().uow() as uow:
+        item = services.get_item(uow, sku)
+    _show_item(item, as_json)
+
+
+@item_app.command("find")
+def item_find(barcode: str, as_json: JsonOpt = False) -> None:
+    """Find the item carrying a barcode (GTIN-8/12/13/14, zero padding ignored)."""
+    with _app().uow() as uow:
+        item = services.find_by_barcode(uow, barcode)
+    _show_item(item, as_json)
+
+
+@item_app.command("list")
+def item_list(
+    category: Annotated[
+        str | None, typer.Option("--category", help="Category and its sub-categories.")
+    ] = None,
+    after: Annotated[str | None, typer.Option("--after", help="Start after this sku (next page).")] = None,
+    limit: LimitOpt = 100,
+    as_json: JsonOpt = False,
+) -> None:
+    """List items by sku, a page at a time."""
+    with _app().uow() as uow:
+        items = services.list_items(uow, category=category, after_sku=after, limit=limit)
+    if as_json:
+        emit_json(items)
+        return
+    table(
+        "items",
+        ["sku", "名称", "name", "category", "unit", "tracking", "ABC"],
+        [(i.sku, i.name_zh, i.name_en, i.category, i.base_unit, i.tracking, i.abc_class) for i in items],
+    )
+
+
+@item_app.command("add-unit")
+def item_add_unit(
+    sku: str,
+    conversion: Annotated[str, typer.Argument(help="UNIT=FACTOR, e.g. 箱=24.")],
+    as_json: JsonOpt = False,
+) -> None:
+    """Let an item be counted in another unit."""
+    ((unit, factor),) = pairs([conversion], field="unit").items()
+    with _app().uow() as uow:
+        item = services.add_unit(uow, sku=sku, unit=unit, factor=factor)
+    _show_item(item, as_json)
+
+
+@item_app.command("add-barcode")
+def item_add_barcode(sku: str, barcode: str, as_json: JsonOpt = False) -> None:
+    """Attach another barcode to an item."""
+    with _app().uow() as uow:
+        item = services.add_barcode(uow, sku=sku, barcode=barcode)
+    _show_item(item, as_json)
+
+
+# --- suppliers and customers ----------------------------------------------------------------
+
+CodeOpt = Annotated[str, typer.Option("--code", help="Unique code.")]
+NameOpt = Annotated[str, typer.Option("--name", help="Name.")]
+ContactOpt = Annotated[str | None, typer.Option("--contact", help="Contact person.")]
+PhoneOpt = Annotated[str | None, typer.Option("--phone")]
+EmailOpt = Annotated[str | None, typer.Option("--email")]
+AddressOpt = Annotated[str | None, typer.Option("--address")]
+RegionOpt = Annotated[str | None, typer.Option("--region", help="Region, e.g. 华东.")]
+AfterOpt = Annotated[str | None, typer.Option("--after", help="Start after this code (next page).")]
+
+
+@supplier_app.command("add")
+def supplier_add(
+    code: CodeOpt,
+    name: NameOpt,
+    contact: ContactOpt = None,
+    phone: PhoneOpt = None,
+    email: EmailOpt = None,
+    address: AddressOpt = None,
+    region: RegionOpt = None,
+    attr: AttrOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Register a supplier (供应商)."""
+    with _app().uow() as uow:
+        supplier = services.register_supplier(
+            uow,
+            code=code,
+            name=name,
+            contact_name=contact,
+            phone=phone,
+            email=email,
+            address=address,
+            region=region,
+            attributes=pairs(attr, field="attr"),
+        )
+    _show_partners("supplier", [supplier], as_json)
+
+
+@supplier_app.command("list")
+def supplier_list(
+    region: RegionOpt = None, after: AfterOpt = None, limit: LimitOpt = 100, as_json: JsonOpt = False
+) -> None:
+    """List suppliers by code."""
+    with _app().uow() as uow:
+        suppliers = services.list_suppliers(uow, region=region, after_code=after, limit=limit)
+    _show_partners("suppliers", list(suppliers), as_json)
+
+
+@customer_app.command("add")
+def customer_add(
+    code: CodeOpt,
+    name: NameOpt,
+    contact: ContactOpt = None,
+    phone: PhoneOpt = None,
+    email: EmailOpt = None,
+    address: AddressOpt = None,
+    region: RegionOpt = None,
+    attr: AttrOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Register a customer (客户)."""
+    with _app().uow() as uow:
+        customer = services.register_customer(
+            uow,
+            code=code,
+            name=name,
+            contact_name=contact,
+            phone=phone,
+            email=email,
+            address=address,
+            region=region,
+            attributes=pairs(attr, field="attr"),
+        )
+    _show_partners("customer", [customer], as_json)
+
+
+@customer_app.command("list")
+def customer_list(
+    region: RegionOpt = None, after: AfterOpt = None, limit: LimitOpt = 100, as_json: JsonOpt = False
+) -> None:
+    """List customers by code."""
+    with _app().uow() as uow:
+        customers = services.list_customers(uow, region=region, after_code=after, limit=limit)
+    _show_partners("customers", list(customers), as_json)
