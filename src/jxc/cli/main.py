@@ -1,27 +1,35 @@
-"""The ``jxc`` Typer app. Context command groups are added here; errors are mapped in ``run``."""
+"""The ``jxc`` Typer app. Context command groups are added here; errors are mapped in ``JxcGroup``."""
 
 from __future__ import annotations
 
+from typing import Any
+
+import click
 import typer
+from typer.core import TyperGroup
 
 from jxc.bootstrap import App, bootstrap
-from jxc.cli.output import err_console
+from jxc.cli.output import report_error
 from jxc.config import Settings
 from jxc.kernel.errors import JxcError
-from jxc.kernel.messages import render
 
-class JxcTyper(typer.Typer):
-    """Typer app that renders JxcError as one line and exits with the error's code."""
+class JxcGroup(TyperGroup):
+    """Root command group: turns a JxcError from any command into one line and its exit code.
 
-    def __call__(self, *args: object, **kwargs: object) -> object:
+    This is the one place the CLI maps domain errors; doing it at the click level means the
+    same mapping applies to the installed script and to ``CliRunner.invoke`` in tests.
+    """
+
+    def invoke(self, ctx: click.Context) -> Any:
         try:
-            return super().__call__(*args, **kwargs)
+            return super().invoke(ctx)
         except JxcError as error:
-            err_console.print(f"[bold red]error[/] [{error.code}] {render(error, state.lang)}", highlight=False)
-            raise SystemExit(error.exit_code) from None
+            report_error(error, state.lang)
+            ctx.exit(error.exit_code)
 
 
-app = JxcTyper(
+app = typer.Typer(
+    cls=JxcGroup,
     name="jxc",
     help="jxc 进销存 — purchase, sales and inventory for multi-organisation companies.",
     no_args_is_help=True,

@@ -16,7 +16,11 @@ from enum import Enum
 from typing import Any
 
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
+
+from jxc.kernel.errors import JxcError
+from jxc.kernel.messages import render
 
 
 console = Console()
@@ -66,3 +70,12 @@ def table(title: str, columns: Sequence[str], rows: Iterable[Sequence[Any]]) -> 
     console.print(tbl)
 
 
+
+
+def report_error(error: JxcError, lang: str) -> None:
+    """One line on stderr: the machine code, the offending field, the message in ``lang``."""
+    field = f" {error.field}:" if error.field else ""
+    err_console.print(
+        f"[bold red]error[/] {escape('[' + error.code + ']')}{escape(field)} {escape(render(error, lang))}",
+        highlight=False, soft_wrap=True,
+    )

@@ -78,7 +78,7 @@ FRESH: tuple[Family, ...] = (
         cold=True, stream="drink", weight=2.0, retail_ticks=(1, 2), lead_days=(1, 2), season="summer",
     ),
     Family(
-        "fruit", "fresh", "生鲜/水果", "鲜果", "Fresh", "kg", ("箱", 10),
+        "fruit", "fresh", "生鲜/水果", "", "", "kg", ("箱", 10),
         _v("烟台红富士苹果", "Yantai Fuji Apple", "赣南脐橙", "Gannan Navel Orange", "海南香蕉", "Hainan Banana",
            "阳光玫瑰葡萄", "Shine Muscat Grape", "丹东草莓", "Dandong Strawberry", "贵妃芒", "Guifei Mango",
            "砀山酥梨", "Dangshan Pear", "徐香猕猴桃", "Xuxiang Kiwi"),
@@ -93,7 +93,7 @@ FRESH: tuple[Family, ...] = (
         cold=True, weight=2.5, retail_ticks=(1, 3), lead_days=(1, 2), attributes={"storage": "2–8 °C"},
     ),
     Family(
-        "bakery", "fresh", "生鲜/烘焙", "现烤", "Bakery", "个", ("箱", 20),
+        "bakery", "fresh", "生鲜/烘焙", "", "", "个", ("箱", 20),
         _v("全麦吐司", "Wholewheat Toast", "牛角包", "Croissant", "法棍", "Baguette", "肉松小贝", "Pork-floss Bun",
            "贝果", "Bagel", "芝士蛋糕", "Cheesecake"),
         STORE, tracking="lot", shelf_life=(2, 4), weight=2.0, retail_ticks=(1, 3), lead_days=(1, 1),
@@ -112,9 +112,9 @@ FRESH: tuple[Family, ...] = (
         weight=1.5, retail_ticks=(1, 2), lead_days=(1, 2), max_items=6,
     ),
     Family(
-        "vegetables", "fresh", "生鲜/蔬菜", "有机蔬菜", "Organic Vegetables", "kg", ("箱", 5),
-        _v("菠菜", "Spinach", "西兰花", "Broccoli", "樱桃番茄", "Cherry Tomato", "黄瓜", "Cucumber",
-           "生菜", "Lettuce"),
+        "vegetables", "fresh", "生鲜/蔬菜", "", "", "kg", ("箱", 5),
+        _v("有机菠菜", "Organic Spinach", "有机西兰花", "Organic Broccoli", "樱桃番茄", "Cherry Tomatoes",
+           "水果黄瓜", "Mini Cucumbers", "有机生菜", "Organic Lettuce"),
         STORE, tracking="lot", shelf_life=(3, 7), cold=True, weight=1.5, retail_ticks=(3, 15), scale=10,
         lead_days=(1, 1),
     ),
@@ -149,7 +149,7 @@ MEDICAL: tuple[Family, ...] = (
         lead_days=(5, 9),
     ),
     Family(
-        "disinfection", "medical", "医疗耗材/消毒", "消毒用品", "Disinfection", "盒", ("箱", 48),
+        "disinfection", "medical", "医疗耗材/消毒", "", "", "盒", ("箱", 48),
         _v("75%酒精棉片", "75% Alcohol Pads", "碘伏棉签", "Iodophor Swabs", "医用棉签", "Cotton Swabs",
            "免洗手消毒凝胶", "Hand Sanitiser Gel"),
         STORE | {"tmall", "b2b"}, tracking="lot", shelf_life=(730, 1095), stream="pharmacy", weight=2.0,
@@ -167,7 +167,7 @@ MEDICAL: tuple[Family, ...] = (
         stream="pharmacy", weight=1.5, retail_ticks=(1, 2), b2b_packs=(5, 20), lead_days=(5, 8), max_items=6,
     ),
     Family(
-        "device", "medical", "医疗耗材/家用器械", "家用器械", "Home Device", "台", ("箱", 10),
+        "device", "medical", "医疗耗材/家用器械", "", "", "台", ("箱", 10),
         _v("血糖仪", "Blood Glucose Meter", "电子血压计", "Blood Pressure Monitor", "红外额温枪",
            "Infrared Thermometer", "指夹式血氧仪", "Pulse Oximeter"),
         ONLINE, tracking="serial", weight=1.0, retail_ticks=(1, 1), lead_days=(6, 10), max_items=4,
@@ -196,14 +196,14 @@ HARDWARE: tuple[Family, ...] = (
         weight=1.5, retail_ticks=(1, 3), b2b_packs=(1, 5), lead_days=(4, 8),
     ),
     Family(
-        "power_tool", "hardware", "五金/电动工具", "电动工具", "Power Tool", "台", ("箱", 4),
+        "power_tool", "hardware", "五金/电动工具", "", "", "台", ("箱", 4),
         _v("锂电冲击钻", "Cordless Impact Drill", "角磨机", "Angle Grinder", "电锤", "Rotary Hammer",
            "电圆锯", "Circular Saw"),
         ONLINE, tracking="serial", weight=1.5, retail_ticks=(1, 1), lead_days=(5, 10), max_items=4,
         attributes={"warranty": "1年", "voltage": "20V"},
     ),
     Family(
-        "hand_tool", "hardware", "五金/手动工具", "手动工具", "Hand Tool", "把", ("箱", 20),
+        "hand_tool", "hardware", "五金/手动工具", "", "", "把", ("箱", 20),
         _v("活动扳手", "Adjustable Wrench", "钢丝钳", "Combination Pliers", "羊角锤", "Claw Hammer",
            "美工刀", "Utility Knife", "水平尺", "Spirit Level"),
         ONLINE | {"b2b"}, sizes=_v("8寸", "8-inch", "10寸", "10-inch"), weight=1.5, retail_ticks=(1, 2),

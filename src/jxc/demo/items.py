@@ -6,7 +6,7 @@ Invariants:
   ``MD-0001`` the flu vaccine, ``HW-0001`` the stainless machine screws. So a re-run, or a
   run with more items, finds the same items already registered and reuses them.
 - Every barcode is a GTIN-13 with a Chinese GS1 prefix (690–695) and a correct check digit.
-- ABC class is by expected demand within an industry (Pareto: A ≤ 80 %, B ≤ 95 % of volume).
+- ABC class is by expected demand within an industry (Pareto: A carry 70 % of volume, B 20 %, C 10 %).
 """
 
 from __future__ import annotations
@@ -157,18 +157,21 @@ def _item(prefix: str, family: Family, number: int, nth_of_family: int) -> DemoI
     size_zh, size_en = family.sizes[(nth_of_family // len(family.variants)) % len(family.sizes)]
     brand_round = nth_of_family // (len(family.variants) * len(family.sizes))
     brand_zh, brand_en = assortment.BRANDS[family.industry][brand_round % len(assortment.BRANDS[family.industry])]
-    name_zh = " ".join(part for part in (f"{brand_zh}{family.name_zh}", variant_zh, size_zh) if part)
-    name_en = " ".join(part for part in (brand_en, variant_en, family.name_en, size_en) if part)
+    if family.name_zh:  # "鲜达手打柠檬茶 原味 500ml"
+        name_zh = " ".join(part for part in (f"{brand_zh}{family.name_zh}", variant_zh, size_zh) if part)
+        name_en = " ".join(part for part in (brand_en, variant_en, family.name_en, size_en) if part)
+    else:  # the variant names the product: "鲜达海南香蕉 特级"
+        name_zh = " ".join(part for part in (f"{brand_zh}{variant_zh}", size_zh) if part)
+        name_en = " ".join(part for part in (brand_en, variant_en, size_en) if part)
     if brand_round >= len(assortment.BRANDS[family.industry]):
         suffix = brand_round // len(assortment.BRANDS[family.industry]) + 1
         name_zh, name_en = f"{name_zh} 第{suffix}款", f"{name_en} (style {suffix})"
     if nth_of_family == 0 and family.hero_weight is not None:
         weight = family.hero_weight
-    elif family.industry == "fresh":
-        # Fresh ranges are curated: demand is spread evenly-ish (lognormal), not a long tail.
-        weight = family.weight * rng.lognormvariate(0.0, 0.55)
     else:
-        weight = family.weight * min(rng.paretovariate(1.2), 30.0)
+        # Long-tailed demand (lognormal); fresh ranges are curated, so their tail is shorter.
+        spread = 0.9 if family.industry == "fresh" else 1.4
+        weight = family.weight * min(rng.lognormvariate(0.0, spread), 40.0)
     attributes = {"industry": family.industry, "brand": brand_zh, **family.attributes}
     if size_zh:
         attributes["spec"] = size_zh
@@ -180,14 +183,14 @@ def _item(prefix: str, family: Family, number: int, nth_of_family: int) -> DemoI
 
 
 def _with_abc(items: list[DemoItem]) -> list[DemoItem]:
-    """Classify by share of expected volume: the few items carrying 80 % are A, the next 15 % B."""
+    """Classify by share of expected volume: the few items carrying 70 % are A, the next 20 % B."""
     total = sum(item.weight for item in items) or 1.0
     ranked = sorted(items, key=lambda item: (-item.weight, item.number))
     classes: dict[str, str] = {}
     running = 0.0
     for item in ranked:
         share_before = running / total
-        classes[item.sku] = "A" if share_before < 0.80 else "B" if share_before < 0.95 else "C"
+        classes[item.sku] = "A" if share_before < 0.70 else "B" if share_before < 0.90 else "C"
         running += item.weight
     return [
         DemoItem(**{**{f: getattr(item, f) for f in item.__dataclass_fields__}, "abc_class": classes[item.sku]})

@@ -9,7 +9,7 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 from uuid import UUID
@@ -61,20 +61,29 @@ def _quantity_text(value: Any) -> str:
         return str(value)
 
 
+def _text_or_none(value: Any) -> str | None:
+    return None if value is None else str(value)
+
+
+def _utc_or_none(value: datetime | None) -> datetime | None:
+    return None if value is None or value.tzinfo is None else value.astimezone(UTC)
+
+
 def posting_fingerprint(command: PostStock) -> str:
-    """Canonical hash of a PostStock: equal payloads (3 == "3.0") hash equal. Hot on the bulk path."""
-    parts = ["post", command.kind, _field_text(command.occurred_at), _field_text(command.document_ref),
-             "1" if command.reassign_project else "0"]
-    text = _field_text
-    for line in command.lines:
-        parts.append(
-            f"{line.sku}\x1e{_quantity_text(line.quantity)}\x1e{line.from_site}\x1e{line.to_site}\x1e"
-            f"{text(line.unit)}\x1e{text(line.from_state)}\x1e{text(line.to_state)}\x1e{text(line.lot)}\x1e"
-            f"{text(line.production_date)}\x1e{text(line.expiry_date)}\x1e{text(line.serials)}\x1e"
-            f"{text(line.from_bin)}\x1e{text(line.to_bin)}\x1e{text(line.from_project)}\x1e"
-            f"{text(line.to_project)}\x1e{text(line.eta)}"
-        )
-    return hashlib.blake2b("\x1f".join(parts).encode(), digest_size=32).hexdigest()
+    """Canonical hash of a PostStock: equal payloads (3 == "3.0", +08:00 == UTC) hash equal.
+
+    Built from ``repr`` of plain tuples (str, int, None, date: all stable across runs), since
+    this runs once per posting on the bulk path.
+    """
+    lines = tuple(
+        (line.sku, _quantity_text(line.quantity), line.from_site, line.to_site, line.unit,
+         _text_or_none(line.from_state), _text_or_none(line.to_state), line.lot, line.production_date,
+         line.expiry_date, line.serials, line.from_bin, line.to_bin, line.from_project, line.to_project,
+         _utc_or_none(line.eta))
+        for line in command.lines
+    )
+    head = (command.kind, _utc_or_none(command.occurred_at), command.document_ref, command.reassign_project)
+    return hashlib.blake2b(repr((head, lines)).encode(), digest_size=32).hexdigest()
 
 
 def payload_hash(kind: str, payload: Any) -> str:

@@ -20,9 +20,9 @@ from enum import StrEnum
 from functools import lru_cache
 from uuid import UUID
 
+from jxc.inventory.states import StateMachine
 from jxc.kernel.errors import Conflict, InsufficientStock, InvalidInput
 from jxc.kernel.ids import stable_id
-from jxc.inventory.states import StateMachine
 
 
 class Tracking(StrEnum):

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from functools import lru_cache
 from datetime import datetime
 from decimal import Decimal
+from functools import lru_cache
 from typing import Any
 from uuid import UUID
 
@@ -15,11 +15,9 @@ from sqlalchemy import Connection, and_, bindparam, select, tuple_, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from jxc.db.bulk import BulkStatement, ValueEncoder
-from jxc.db.types import Qty
 from jxc.inventory import tables as t
-from jxc.inventory.model import Bucket, Lot, Movement, StockCandidate
+from jxc.inventory.model import Bucket, Lot, StockCandidate
 from jxc.kernel.ids import stable_id
-from jxc.kernel.quantity import from_minor
 
 CHUNK = 500
 
@@ -102,8 +100,7 @@ class LedgerRepository:
     def __init__(self, connection: Connection) -> None:
         self.connection = connection
         self.dialect = connection.dialect.name
-        self._encode = ValueEncoder(self.dialect)
-        self._movement_constants: dict[tuple[UUID, UUID], tuple[object, ...]] = {}
+        self.encoder = ValueEncoder(self.dialect)
 
     # --- postings -------------------------------------------------------------------------
     def postings_by_key(self, keys: Sequence[str]) -> dict[str, PostingRow]:
@@ -120,78 +117,52 @@ class LedgerRepository:
         query = select(t.movements).where(t.movements.c.posting_id == posting_id).order_by(t.movements.c.line_no)
         return list(self.connection.execute(query))
 
-    def insert_postings(self, rows: Sequence[PostingRow], movements: Sequence[Movement]) -> None:
-        encode = self._encode
-        uid, when, qty = encode.uid, encode.when, encode.qty
-        statements = _statements(self.dialect)
-        statements.postings.run_encoded(self.connection, [
-            (uid(r.id), r.idempotency_key, r.payload_hash, r.kind, r.document_ref, when(r.occurred_at),
-             when(r.recorded_at), r.line_count)
-            for r in rows
-        ])
-        # The bucket-related columns repeat for every movement between the same two buckets.
-        constants = self._movement_constants
-        encoded = []
-        for m in movements:
-            key = (m.source_id, m.target_id)
-            shared = constants.get(key)
-            if shared is None:
-                source, target = m.source, m.target
-                shared = constants[key] = (
-                    uid(source.item_id), uid(m.source_id), uid(m.target_id), uid(source.site_id), uid(target.site_id),
-                    source.state, target.state, None if target.lot_id is None else uid(target.lot_id), target.serial,
-                )
-            encoded.append((uid(m.id), uid(m.posting_id), m.line_no, qty(m.quantity), when(m.occurred_at),
-                            None if m.eta is None else when(m.eta), *shared))
-        statements.movements.run_encoded(self.connection, encoded)
+    def posting_row(self, r: PostingRow) -> tuple[object, ...]:
+        uid, when = self.encoder.uid, self.encoder.when
+        return (uid(r.id), r.idempotency_key, r.payload_hash, r.kind, r.document_ref, when(r.occurred_at),
+                when(r.recorded_at), r.line_count)
 
-    # --- balances -------------------------------------------------------------------------
-    def balances(self, bucket_ids: Sequence[UUID], *, lock: bool) -> dict[UUID, Decimal]:
-        """Current balances; on PostgreSQL the rows are locked, in a fixed order so writers never deadlock."""
-        found: dict[UUID, Decimal] = {}
-        wanted = sorted(set(bucket_ids)) if self.dialect == "postgresql" else list(set(bucket_ids))
-        uid = self._encode.uid
-        by_key = {uid(b): b for b in wanted}
+    def insert_encoded(self, postings: Sequence[tuple[object, ...]], movements: Sequence[tuple[object, ...]]) -> None:
+        """Postings and movements already in storage form (column order: ``_POSTING_COLUMNS``, ``_MOVEMENT_COLUMNS``)."""
+        statements = _statements(self.dialect)
+        statements.postings.run_encoded(self.connection, postings)
+        statements.movements.run_encoded(self.connection, movements)
+
+    def balances_by_key(self, keys: Sequence[str], *, lock: bool) -> dict[str, int]:
+        """Balances in minor units by storage key; on PostgreSQL the rows are locked in key order."""
+        found: dict[str, int] = {}
         mark = "?" if self.dialect == "sqlite" else "%s"
-        for part in chunks(list(by_key), 900):
+        for part in chunks(list(keys), 900):
             sql = f"SELECT bucket_id, quantity FROM inv_balances WHERE bucket_id IN ({', '.join([mark] * len(part))})"
             if lock and self.dialect == "postgresql":
                 sql += " ORDER BY bucket_id FOR UPDATE"
-            for key, minor in self.connection.exec_driver_sql(sql, tuple(part)):
-                found[by_key[key]] = from_minor(minor)
+            for key, quantity in self.connection.exec_driver_sql(sql, tuple(part)):
+                found[key if isinstance(key, str) else key.hex] = int(quantity)
         return found
 
-    def _upsert(self, table: Any) -> Any:
-        return (postgresql.insert(table) if self.dialect == "postgresql" else sqlite.insert(table))
-
-    def add_to_balances(
-        self, deltas: dict[UUID, Decimal], buckets: dict[UUID, Bucket], negative_allowed: dict[UUID, bool],
-        virtual: dict[UUID, bool],
+    def add_to_balances_by_key(
+        self, deltas: dict[str, int], rows: dict[str, tuple[object, ...]], guarded: dict[str, bool],
     ) -> None:
-        """Add deltas to the balance projection (insert new buckets, add to existing ones)."""
-        uid, qty = self._encode.uid, self._encode.qty
-        flag = self._encode.flag
+        """Add minor-unit deltas to the balance projection (insert new buckets, add to existing ones)."""
         shrinking, others = [], []
         for key, delta in deltas.items():
             if delta == 0:
                 continue
-            if delta < 0 and not negative_allowed[key]:
+            if delta < 0 and guarded[key]:
                 # A CHECK constraint sees the row proposed for INSERT before ON CONFLICT turns it into an
-                # update, so a bucket that must not go negative and is losing stock (it exists: the posting
-                # was checked against its locked balance) is updated, not upserted.
-                shrinking.append((qty(delta), uid(key)))
-                continue
-            b = buckets[key]
-            others.append((
-                uid(key), uid(b.item_id), uid(b.site_id), None if b.owner_id is None else uid(b.owner_id),
-                None if b.bin_id is None else uid(b.bin_id), None if b.lot_id is None else uid(b.lot_id), b.serial,
-                b.state, None if b.project_id is None else uid(b.project_id), flag(virtual[key]),
-                flag(negative_allowed[key]), qty(delta),
-            ))
+                # update, so a guarded bucket losing stock (it exists: the posting was checked against its
+                # locked balance) is updated, not upserted.
+                shrinking.append((delta, key))
+            else:
+                others.append((*rows[key], delta))
         statements = _statements(self.dialect)
         if shrinking:
             self.connection.exec_driver_sql(statements.shrink, shrinking)  # type: ignore[arg-type]
         statements.balances.run_encoded(self.connection, others)
+
+    # --- balances -------------------------------------------------------------------------
+    def _upsert(self, table: Any) -> Any:
+        return (postgresql.insert(table) if self.dialect == "postgresql" else sqlite.insert(table))
 
     def stock_candidates(
         self, *, item_id: UUID, site_id: UUID, state: str, project_id: UUID | None,

@@ -9,7 +9,7 @@ projections in the same transaction. Any error before commit leaves nothing writ
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 from uuid import UUID
@@ -19,14 +19,13 @@ from sqlalchemy.exc import IntegrityError
 from jxc.db.uow import SqlUnitOfWork
 from jxc.inventory.commands import (
     ImportReport,
-    MovementRecord,
     MoveLine,
+    MovementRecord,
     PostingResult,
     PostStock,
     posting_fingerprint,
 )
 from jxc.inventory.model import (
-    BalanceSheet,
     Bucket,
     ItemFacts,
     Lot,
@@ -42,22 +41,13 @@ from jxc.inventory.ports import ItemDirectory, SiteDirectory
 from jxc.inventory.repository import LedgerRepository, PostingRow
 from jxc.inventory.state_store import StateStore
 from jxc.inventory.states import State
+from jxc.inventory.writer import Lane, PostingWriter, minor
 from jxc.kernel.clock import require_aware
-from jxc.kernel.errors import IdempotencyConflict, InvalidInput, NotFound
-from jxc.kernel.ids import new_id
+from jxc.kernel.errors import IdempotencyConflict, InvalidInput, JxcError, NotFound
+from jxc.kernel.ids import new_id, new_id_hex
 from jxc.kernel.quantity import parse_quantity, positive_quantity
 
 Progress = Callable[[int], None]
-
-
-@dataclass
-class _Batch:
-    """Everything one transaction writes."""
-
-    postings: list[PostingRow] = field(default_factory=list)
-    movements: list[list[Movement]] = field(default_factory=list)
-    new_lots: list[Lot] = field(default_factory=list)
-    sheet: BalanceSheet = field(default_factory=lambda: BalanceSheet(quantities={}))
 
 
 class Ledger:
@@ -73,7 +63,7 @@ class Ledger:
         """Post one atomic, idempotent set of movements and commit.
 
         Optimistic about the key (the till path's common case is a new key): the unique index on
-        the key decides, and only a collision pays for the look-up that tells replay from conflict.
+        the key decides, and only a failure pays for the look-up that tells replay from conflict.
         """
         digest = posting_fingerprint(command)
         key = _require_key(command.idempotency_key)
@@ -81,7 +71,9 @@ class Ledger:
             result = self._post_new(uow, command, digest=digest)
             uow.commit()
             return result
-        except IntegrityError:
+        except (IntegrityError, JxcError):
+            # A replayed key can fail validation against today's stock (the sale already happened)
+            # before it reaches the unique index: whichever way it failed, a known key replays.
             uow.rollback()
             uow.connection.begin()
             existing = uow.repository(LedgerRepository).postings_by_key([key])
@@ -101,13 +93,12 @@ class Ledger:
     def _post_new(self, uow: SqlUnitOfWork, command: PostStock, *, digest: str) -> PostingResult:
         """Resolve, check and write a posting whose key is believed new (the database has the last word)."""
         repo = uow.repository(LedgerRepository)
-        key = command.idempotency_key
-        batch = _Batch()
         resolver = _Resolver(self, uow, repo, [command], allocate=True)
-        movements = resolver.build(command, batch, digest=digest)
-        self._write(uow, repo, batch, resolver)
+        writer = resolver.writer()
+        movements, posting = resolver.build(command, writer, digest=digest)
+        writer.flush()
         return PostingResult(
-            posting_id=batch.postings[0].id, idempotency_key=key, replayed=False,
+            posting_id=posting.id, idempotency_key=command.idempotency_key, replayed=False,
             movements=tuple(_record(m) for m in movements),
         )
 
@@ -121,29 +112,30 @@ class Ledger:
         the import replays what was already committed, so an interrupted import can resume.
         """
         totals = [0, 0, 0]
+        shapes: dict[tuple[object, ...], _Shape] = {}  # line shapes stay valid for the whole import
         pending: list[PostStock] = []
         for command in commands:
             pending.append(command)
             if len(pending) >= batch_size:
-                self._import_batch(uow_factory, pending, totals, progress)
+                self._import_batch(uow_factory, pending, totals, shapes, progress)
                 pending = []
         if pending:
-            self._import_batch(uow_factory, pending, totals, progress)
+            self._import_batch(uow_factory, pending, totals, shapes, progress)
         return ImportReport(postings=totals[0], movements=totals[1], replayed=totals[2])
 
     # --- internals ------------------------------------------------------------------------
     def _import_batch(
         self, uow_factory: Callable[[], SqlUnitOfWork], commands: Sequence[PostStock], totals: list[int],
-        progress: Progress | None,
+        shapes: dict[tuple[object, ...], _Shape], progress: Progress | None,
     ) -> None:
         with uow_factory() as uow:
             repo = uow.repository(LedgerRepository)
-            digests = [posting_fingerprint(c) for c in commands]
             existing = repo.postings_by_key([_require_key(c.idempotency_key) for c in commands])
             seen: dict[str, str] = {}
-            batch = _Batch()
-            resolver = _Resolver(self, uow, repo, commands, allocate=False)
-            for command, digest in zip(commands, digests, strict=True):
+            resolver = _Resolver(self, uow, repo, commands, allocate=False, shapes=shapes)
+            writer = resolver.writer()
+            for command in commands:
+                digest = posting_fingerprint(command)
                 key = command.idempotency_key
                 earlier = existing.get(key)
                 earlier_digest = earlier.payload_hash if earlier is not None else seen.get(key)
@@ -153,58 +145,14 @@ class Ledger:
                     totals[2] += 1
                     continue
                 seen[key] = digest
-                totals[1] += len(resolver.build(command, batch, digest=digest))
+                if not resolver.try_fast(command, writer, digest=digest):
+                    resolver.build(command, writer, digest=digest)
+                totals[1] += len(writer.entries[-1])
                 totals[0] += 1
-            self._write(uow, repo, batch, resolver)
+            writer.flush()
             uow.commit()
         if progress is not None:
             progress(len(commands))
-
-    def _write(self, uow: SqlUnitOfWork, repo: LedgerRepository, batch: _Batch, resolver: _Resolver) -> None:
-        if not batch.postings:
-            return
-        sites = resolver.sites_by_id
-        sheet = batch.sheet
-        # Load (and on PostgreSQL lock) the real buckets that give stock and are not yet known.
-        givers = {
-            m.source_id for ms in batch.movements for m in ms
-            if not sites[m.source.site_id].is_virtual and m.source_id not in sheet.quantities
-        }
-        if givers:
-            sheet.quantities.update(repo.balances(sorted(givers), lock=True))
-        totals: dict[UUID, Decimal] = {}
-        for movements in batch.movements:
-            for bucket_key, delta in sheet.apply(movements, sites=sites).items():
-                totals[bucket_key] = totals.get(bucket_key, Decimal(0)) + delta
-        repo.insert_lots(batch.new_lots)
-        flat = [m for ms in batch.movements for m in ms]
-        repo.insert_postings(batch.postings, flat)
-        virtual = {k: sites[b.site_id].is_virtual for k, b in sheet.buckets.items() if k in totals}
-        repo.add_to_balances(totals, sheet.buckets, sheet.negative_allowed, virtual)
-        self._update_transit(repo, flat, sites)
-        self._place_serials(repo, flat, sites)
-
-    @staticmethod
-    def _update_transit(repo: LedgerRepository, movements: Sequence[Movement], sites: dict[UUID, SiteFacts]) -> None:
-        adds: dict[tuple[UUID, datetime | None], tuple[Bucket, Decimal]] = {}
-        for m in movements:
-            if m.target.state == State.IN_TRANSIT and not sites[m.target.site_id].is_virtual:
-                bucket, qty = adds.get((m.target_id, m.eta), (m.target, Decimal(0)))
-                adds[(m.target_id, m.eta)] = (bucket, qty + m.quantity)
-        repo.add_transit([(bucket, eta, qty) for (_, eta), (bucket, qty) in adds.items()])
-        for m in movements:
-            if m.source.state == State.IN_TRANSIT and not sites[m.source.site_id].is_virtual:
-                repo.consume_transit(m.source, m.quantity)
-
-    @staticmethod
-    def _place_serials(repo: LedgerRepository, movements: Sequence[Movement], sites: dict[UUID, SiteFacts]) -> None:
-        last: dict[tuple[UUID, str], tuple[Bucket, bool, datetime]] = {}
-        for m in movements:
-            if m.target.serial is not None:
-                last[(m.target.item_id, m.target.serial)] = (
-                    m.target, sites[m.target.site_id].is_virtual, m.occurred_at,
-                )
-        repo.place_serials(list(last.values()))
 
     def _replay(self, uow: SqlUnitOfWork, existing: PostingRow, digest: str) -> PostingResult:
         if existing.payload_hash != digest:
@@ -239,13 +187,9 @@ def _record(m: Movement) -> MovementRecord:
 class _Shape:
     """A resolved line minus its quantity: the buckets it joins (bulk lines repeat these)."""
 
-    source: Bucket
-    target: Bucket
-    source_id: UUID
-    target_id: UUID
+    lane: Lane
     sku: str
     base_unit: str
-    in_transit: bool
 
 
 def _shape_key(line: MoveLine) -> tuple[object, ...]:
@@ -258,7 +202,7 @@ class _Resolver:
 
     def __init__(
         self, ledger: Ledger, uow: SqlUnitOfWork, repo: LedgerRepository, commands: Sequence[PostStock],
-        *, allocate: bool,
+        *, allocate: bool, shapes: dict[tuple[object, ...], _Shape] | None = None,
     ) -> None:
         self.ledger, self.uow, self.repo, self.allocate = ledger, uow, repo, allocate
         lines = [line for c in commands for line in c.lines]
@@ -272,9 +216,14 @@ class _Resolver:
         self.machine = ledger.states.machine(uow)
         self.now = uow.clock.now()
         self._bins: dict[tuple[str, str], UUID] = {}
-        self._shapes: dict[tuple[object, ...], _Shape] = {}
+        self._shapes: dict[tuple[object, ...], _Shape] = {} if shapes is None else shapes
         self._checked: set[tuple[UUID, UUID, bool]] = set()
         self._projects: dict[str, UUID] = {}
+
+    def writer(self) -> PostingWriter:
+        return PostingWriter(
+            repo=self.repo, sites=self.sites_by_id, item_codes={i.id: i.sku for i in self.items.values()}
+        )
 
     # -- lookups with field-naming errors --
     def item(self, line: MoveLine, where: str) -> ItemFacts:
@@ -310,14 +259,17 @@ class _Resolver:
         return self.machine.require(code, field=field_name)
 
     # -- building --
-    def build(self, command: PostStock, batch: _Batch, *, digest: str) -> list[Movement]:
+    def build(self, command: PostStock, writer: PostingWriter, *, digest: str) -> tuple[list[Movement], PostingRow]:
+        """Resolve a command into movements (allocating where needed), check them, hand them to the writer."""
         if not command.lines:
             raise InvalidInput("movement.empty", field="lines")
         occurred = require_aware(command.occurred_at, field="occurred_at") if command.occurred_at else self.now
         posting_id = new_id()
         movements: list[Movement] = []
+        per_line: list[list[Movement]] = []
         for index, line in enumerate(command.lines):
-            movements.extend(self._line(line, f"lines[{index}]", posting_id, occurred, len(movements), batch))
+            per_line.append(self._line(line, f"lines[{index}]", posting_id, occurred, len(movements), writer))
+            movements.extend(per_line[-1])
         for movement in movements:
             checked = (movement.source_id, movement.target_id, command.reassign_project)
             if checked not in self._checked:
@@ -325,21 +277,60 @@ class _Resolver:
                     movement, sites=self.sites_by_id, states=self.machine, reassign_project=command.reassign_project
                 )
                 self._checked.add(checked)
-        batch.postings.append(PostingRow(
+        posting = PostingRow(
             id=posting_id, idempotency_key=command.idempotency_key, payload_hash=digest, kind=command.kind,
             document_ref=command.document_ref, occurred_at=occurred, recorded_at=self.now,
             line_count=len(command.lines),
-        ))
-        batch.movements.append(movements)
-        return movements
+        )
+        if not command.reassign_project:
+            for line, line_movements in zip(command.lines, per_line, strict=True):
+                self._remember_shape(line, line_movements, writer)
+        writer.add_movements(posting, movements)
+        return movements, posting
+
+    def try_fast(self, command: PostStock, writer: PostingWriter, *, digest: str) -> bool:
+        """Bulk path: when every line runs on a known shape, write it without building objects."""
+        if not command.lines or command.reassign_project:
+            return False
+        shapes = self._shapes
+        found = []
+        for line in command.lines:
+            shape = shapes.get(_shape_key(line)) if not line.serials else None
+            if shape is None:
+                return False
+            found.append(shape)
+        occurred = require_aware(command.occurred_at, field="occurred_at") if command.occurred_at else self.now
+        when = writer.repo.encoder.when
+        occurred_text = when(occurred)
+        posting_key = new_id_hex()
+        entries = []
+        for index, (line, shape) in enumerate(zip(command.lines, found, strict=True)):
+            quantity = positive_quantity(line.quantity, field=f"lines[{index}].quantity")
+            if line.unit is not None and line.unit != shape.base_unit:
+                quantity = self.ledger.items.to_base(self.uow, sku=shape.sku, quantity=quantity, unit=line.unit)
+                quantity = parse_quantity(quantity, field=f"lines[{index}].quantity")
+            entries.append((new_id_hex(), posting_key, index + 1, minor(quantity), occurred_text, None, shape.lane))
+        writer.add_entries(
+            (posting_key, command.idempotency_key, digest, command.kind, command.document_ref, occurred_text,
+             when(self.now), len(command.lines)),
+            entries,
+        )
+        return True
+
+    def _remember_shape(self, line: MoveLine, movements: list[Movement], writer: PostingWriter) -> None:
+        # Lines that resolve to exactly one plain movement (no serial, not in transit) repeat in bulk
+        # imports; remember the lane so the next identical line skips resolution and checks.
+        if self.allocate or line.serials or len(movements) != 1:
+            return
+        m = movements[0]
+        if m.target.serial is not None or State.IN_TRANSIT in (m.source.state, m.target.state):
+            return
+        item = self.items[line.sku]
+        self._shapes[_shape_key(line)] = _Shape(lane=writer.lane(m), sku=item.sku, base_unit=item.base_unit)
 
     def _line(
-        self, line: MoveLine, where: str, posting_id: UUID, occurred: datetime, offset: int, batch: _Batch,
+        self, line: MoveLine, where: str, posting_id: UUID, occurred: datetime, offset: int, writer: PostingWriter,
     ) -> list[Movement]:
-        if not self.allocate and not line.serials:
-            shape = self._shapes.get(_shape_key(line))
-            if shape is not None:
-                return [self._from_shape(shape, line, where, posting_id, occurred, offset)]
         item = self.item(line, where)
         source_site = self.site(line.from_site, f"{where}.from_site")
         target_site = self.site(line.to_site, f"{where}.to_site")
@@ -354,7 +345,7 @@ class _Resolver:
         to_project = self.project(line.to_project) if line.to_project is not None else from_project
 
         if source_site.is_virtual:
-            lot_id = self._incoming_lot(item, line, occurred, batch, where)
+            lot_id = self._incoming_lot(item, line, occurred, writer, where)
             serials: Sequence[str | None] = line.serials or [None]
             if line.serials:
                 self._check_serials_outside(item, line.serials, where)
@@ -365,7 +356,7 @@ class _Resolver:
                 for serial in serials
             ]
         else:
-            picks = self._outgoing(item, line, quantity, source_site, from_state, from_project, where, batch)
+            picks = self._outgoing(item, line, quantity, source_site, from_state, from_project, where, writer)
 
         movements = []
         same_site = source_site.id == target_site.id
@@ -386,29 +377,7 @@ class _Resolver:
                 source=source, target=target, occurred_at=occurred,
                 eta=eta if to_state == State.IN_TRANSIT else None,
             ))
-        if not self.allocate and not line.serials and len(movements) == 1:
-            # Bulk lines repeat the same buckets over and over: resolve each shape once.
-            first = movements[0]
-            self._shapes[_shape_key(line)] = _Shape(
-                source=first.source, target=first.target, source_id=first.source_id, target_id=first.target_id,
-                sku=item.sku, base_unit=item.base_unit, in_transit=to_state == State.IN_TRANSIT,
-            )
         return movements
-
-    def _from_shape(
-        self, shape: _Shape, line: MoveLine, where: str, posting_id: UUID, occurred: datetime, offset: int,
-    ) -> Movement:
-        quantity = positive_quantity(line.quantity, field=f"{where}.quantity")
-        if line.unit is not None and line.unit != shape.base_unit:
-            quantity = self.ledger.items.to_base(self.uow, sku=shape.sku, quantity=quantity, unit=line.unit)
-            quantity = parse_quantity(quantity, field=f"{where}.quantity")
-        eta = None
-        if shape.in_transit and line.eta is not None:
-            eta = require_aware(line.eta, field=f"{where}.eta")
-        return Movement(
-            id=new_id(), posting_id=posting_id, line_no=offset + 1, quantity=quantity, source=shape.source,
-            target=shape.target, occurred_at=occurred, eta=eta, source_id=shape.source_id, target_id=shape.target_id,
-        )
 
     def _states(self, line: MoveLine, source: SiteFacts, target: SiteFacts, where: str) -> tuple[str, str]:
         if source.is_virtual:
@@ -434,7 +403,7 @@ class _Resolver:
                 )
 
     def _incoming_lot(
-        self, item: ItemFacts, line: MoveLine, occurred: datetime, batch: _Batch, where: str,
+        self, item: ItemFacts, line: MoveLine, occurred: datetime, writer: PostingWriter, where: str,
     ) -> UUID | None:
         if item.tracking is Tracking.SERIAL and line.lot is None:
             return None
@@ -455,7 +424,7 @@ class _Resolver:
         lot = Lot(id=new_id(), item_id=item.id, lot_no=line.lot, production_date=line.production_date,
                   expiry_date=expiry, received_at=occurred)
         self.lots[(item.id, line.lot)] = lot
-        batch.new_lots.append(lot)
+        writer.new_lots.append(lot)
         return lot.id
 
     def _known_lot(self, item: ItemFacts, line: MoveLine, where: str) -> UUID | None:
@@ -474,7 +443,7 @@ class _Resolver:
 
     def _outgoing(
         self, item: ItemFacts, line: MoveLine, quantity: Decimal, site: SiteFacts, state: str,
-        project: UUID | None, where: str, batch: _Batch,
+        project: UUID | None, where: str, writer: PostingWriter,
     ) -> list[tuple[Bucket, Decimal]]:
         lot_id = self._known_lot(item, line, where)
         bin_id = self.bin(site.code, line.from_bin)
@@ -520,8 +489,7 @@ class _Resolver:
                 candidates, quantity, expires=item.expires, today=today, item_code=item.sku, site_code=site.code,
                 state=state,
             )
-        for candidate in candidates:
-            batch.sheet.quantities.setdefault(candidate.bucket.id, candidate.quantity)
+        writer.seed({candidate.bucket.id: candidate.quantity for candidate in candidates})
         return picks
 
 

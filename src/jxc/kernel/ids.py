@@ -13,6 +13,11 @@ def new_id() -> uuid.UUID:
     return uuid.UUID(bytes=uuid_utils.uuid7().bytes)
 
 
+def new_id_hex() -> str:
+    """A fresh UUIDv7 as 32 hex digits (the storage form; the bulk path skips the UUID object)."""
+    return uuid_utils.uuid7().hex
+
+
 _NAMESPACE = b"jxc.stable-id.v1"
 
 
