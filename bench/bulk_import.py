@@ -17,11 +17,11 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from common import Timer, emit, fresh_database, log, parser, ready_app, seed_network  # noqa: E402
-from raw_baseline import build_rows, statements, write_batch  # noqa: E402
+from common import Timer, emit, fresh_database, log, parser, ready_app, seed_network
+from raw_baseline import build_rows, statements, write_batch
 
-from jxc.db.engine import SQLITE_TUNING  # noqa: E402
-from jxc.inventory.commands import MoveLine, PostStock  # noqa: E402
+from jxc.db.engine import SQLITE_TUNING
+from jxc.inventory.commands import MoveLine, PostStock
 
 
 def workload(skus: list[str], sites: list[str], total: int, seed: int) -> list[tuple[str, str, bool, int]]:

@@ -16,11 +16,11 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from common import Timer, emit, fresh_database, log, parser, ready_app, seed_network, summary_ms  # noqa: E402
-from raw_baseline import build_rows, statements, write_one  # noqa: E402
+from common import Timer, emit, fresh_database, log, parser, ready_app, seed_network, summary_ms
+from raw_baseline import build_rows, statements, write_one
 
-from jxc.db.engine import SQLITE_TUNING  # noqa: E402
-from jxc.inventory.commands import MoveLine, PostStock  # noqa: E402
+from jxc.db.engine import SQLITE_TUNING
+from jxc.inventory.commands import MoveLine, PostStock
 
 
 def main() -> None:

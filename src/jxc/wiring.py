@@ -80,7 +80,7 @@ class CatalogItemDirectory:
 
     def to_base(self, uow: Any, *, sku: str, quantity: Decimal, unit: str) -> Decimal:
         item = self._items.get_many([sku], lambda keys: catalog.items_by_sku(uow, keys))[sku]
-        return item.to_base(quantity, unit)  # type: ignore[no-any-return]
+        return item.to_base(quantity, unit)
 
     def clear(self) -> None:
         for cache in (self._by_sku, self._by_id, self._items):
@@ -103,13 +103,13 @@ class OrgSiteDirectory:
         )
 
     def bin_id(self, uow: Any, *, site_code: str, bin_code: str) -> UUID:
-        return org.get_bin(uow, site_code=site_code, code=bin_code).id  # type: ignore[no-any-return]
+        return org.get_bin(uow, site_code=site_code, code=bin_code).id
 
     def bin_codes(self, uow: Any, ids: Collection[UUID]) -> dict[UUID, str]:
         return {k: v.code for k, v in org.bins_by_id(uow, list(ids)).items()} if ids else {}
 
     def project_id(self, uow: Any, code: str) -> UUID:
-        return org.get_project(uow, code).id  # type: ignore[no-any-return]
+        return org.get_project(uow, code).id
 
     def project_codes(self, uow: Any, ids: Collection[UUID]) -> dict[UUID, str]:
         return {k: v.code for k, v in org.projects_by_id(uow, list(ids)).items()} if ids else {}

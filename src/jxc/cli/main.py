@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-import click
 import typer
 from typer.core import TyperGroup
 
@@ -13,6 +12,7 @@ from jxc.cli.output import report_error
 from jxc.config import Settings
 from jxc.kernel.errors import JxcError
 
+
 class JxcGroup(TyperGroup):
     """Root command group: turns a JxcError from any command into one line and its exit code.
 
@@ -20,7 +20,7 @@ class JxcGroup(TyperGroup):
     same mapping applies to the installed script and to ``CliRunner.invoke`` in tests.
     """
 
-    def invoke(self, ctx: click.Context) -> Any:
+    def invoke(self, ctx: Any) -> Any:
         try:
             return super().invoke(ctx)
         except JxcError as error:

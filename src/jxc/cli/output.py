@@ -22,7 +22,6 @@ from rich.table import Table
 from jxc.kernel.errors import JxcError
 from jxc.kernel.messages import render
 
-
 console = Console()
 err_console = Console(stderr=True)
 
@@ -55,7 +54,7 @@ def text(value: Any) -> str:
     if value is None:
         return ""
     if isinstance(value, Decimal):
-        return _default(value)
+        return str(_default(value))
     if isinstance(value, Enum):
         return str(value.value)
     return str(value)

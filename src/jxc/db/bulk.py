@@ -65,14 +65,14 @@ class BulkStatement:
     def run_encoded(self, connection: Connection, rows: Sequence[Sequence[Any]]) -> None:
         """Rows whose values are already in storage form (see :class:`ValueEncoder`)."""
         if rows:
-            connection.exec_driver_sql(self.sql, rows)  # type: ignore[arg-type]
+            connection.exec_driver_sql(self.sql, rows)
 
     def run(self, connection: Connection, rows: Sequence[Sequence[Any]]) -> None:
         if not rows:
             return
         encoders = self.encoders
         encoded = [tuple(enc(value) for enc, value in zip(encoders, row, strict=True)) for row in rows]
-        connection.exec_driver_sql(self.sql, encoded)  # type: ignore[arg-type]
+        connection.exec_driver_sql(self.sql, encoded)
 
 
 class ValueEncoder:

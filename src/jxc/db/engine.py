@@ -12,7 +12,6 @@ from typing import Any
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
 
-
 # Larger page cache and fewer, bigger WAL checkpoints: pages rewritten many times between
 # checkpoints are copied back once, which takes the 5 ms checkpoint stalls off most commits.
 SQLITE_TUNING = ("cache_size=-65536", "wal_autocheckpoint=10000", "temp_store=MEMORY", "mmap_size=268435456")

@@ -73,7 +73,7 @@ class SqlUnitOfWork:
         if repo is None:
             repo = factory(self.connection)  # type: ignore[call-arg]
             self._repositories[factory] = repo
-        return repo  # type: ignore[no-any-return]
+        return repo
 
     def record(self, event: DomainEvent) -> None:
         self.events.append(event)

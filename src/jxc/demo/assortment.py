@@ -66,7 +66,7 @@ FRESH: tuple[Family, ...] = (
         "lemon_tea", "fresh", "生鲜/饮品/茶饮", "手打柠檬茶", "Hand-pressed Lemon Tea", "瓶", ("箱", 24),
         _v("原味", "Original", "少糖", "Less-sugar", "鸭屎香", "Yashixiang Oolong", "蜂蜜", "Honey",
            "青柠", "Lime", "百香果", "Passion-fruit"),
-        STORE, sizes=_v("500ml", "500 ml", "700ml", "700 ml"), tracking="lot", shelf_life=(4, 6), cold=True,
+        STORE, sizes=_v("500ml", "500 ml", "700ml", "700 ml"), tracking="lot", shelf_life=(5, 7), cold=True,
         stream="drink", weight=3.0, hero_weight=160.0, retail_ticks=(1, 3), lead_days=(1, 1), season="summer",
         max_items=12, attributes={"origin": "广东江门", "storage": "2–8 °C"},
     ),
@@ -93,17 +93,17 @@ FRESH: tuple[Family, ...] = (
         cold=True, weight=2.5, retail_ticks=(1, 3), lead_days=(1, 2), attributes={"storage": "2–8 °C"},
     ),
     Family(
-        "bakery", "fresh", "生鲜/烘焙", "", "", "个", ("箱", 20),
+        "bakery", "fresh", "生鲜/烘焙", "", "", "个", ("箱", 12),
         _v("全麦吐司", "Wholewheat Toast", "牛角包", "Croissant", "法棍", "Baguette", "肉松小贝", "Pork-floss Bun",
            "贝果", "Bagel", "芝士蛋糕", "Cheesecake"),
         STORE, tracking="lot", shelf_life=(2, 4), weight=2.0, retail_ticks=(1, 3), lead_days=(1, 1),
-        max_items=10,
+        max_items=4,
     ),
     Family(
-        "cut_fruit", "fresh", "生鲜/鲜切", "鲜切果盒", "Fresh-cut Fruit Box", "盒", ("箱", 12),
+        "cut_fruit", "fresh", "生鲜/鲜切", "鲜切果盒", "Fresh-cut Fruit Box", "盒", ("箱", 6),
         _v("西瓜", "Watermelon", "菠萝", "Pineapple", "哈密瓜", "Hami Melon", "混合", "Mixed"),
         STORE, tracking="lot", shelf_life=(2, 3), cold=True, stream="drink", weight=1.5, retail_ticks=(1, 2),
-        lead_days=(1, 1), season="summer", max_items=6,
+        lead_days=(1, 1), season="summer", max_items=3,
     ),
     Family(
         "eggs", "fresh", "生鲜/蛋品", "鲜鸡蛋", "Fresh Eggs", "盒", ("箱", 20),
@@ -115,8 +115,8 @@ FRESH: tuple[Family, ...] = (
         "vegetables", "fresh", "生鲜/蔬菜", "", "", "kg", ("箱", 5),
         _v("有机菠菜", "Organic Spinach", "有机西兰花", "Organic Broccoli", "樱桃番茄", "Cherry Tomatoes",
            "水果黄瓜", "Mini Cucumbers", "有机生菜", "Organic Lettuce"),
-        STORE, tracking="lot", shelf_life=(3, 7), cold=True, weight=1.5, retail_ticks=(3, 15), scale=10,
-        lead_days=(1, 1),
+        STORE, tracking="lot", shelf_life=(4, 8), cold=True, weight=1.5, retail_ticks=(3, 15), scale=10,
+        lead_days=(1, 1), max_items=8,
     ),
 )
 

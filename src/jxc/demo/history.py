@@ -208,6 +208,22 @@ class History:
         expiry = max(produced + timedelta(days=item.shelf_life_days or 0), self.day + timedelta(days=1))
         return Pick(lot, expiry, qty)
 
+    def _age_on_arrival(self, item: DemoItem) -> int:
+        """Days since production when goods reach us: bakery and cut fruit are made the same day."""
+        shelf = item.shelf_life_days
+        if shelf is None:
+            return 0
+        if shelf <= 5:
+            return 0
+        return self.rng.randint(0, 1) if short_lived(item) else self.rng.randint(10, 90)
+
+    def usable_from(self, item: DemoItem, day: date) -> date:
+        """Earliest expiry a site receiving goods on ``day`` accepts: a day to sell fresh food, a month else."""
+        shelf = item.shelf_life_days
+        if shelf is None or shelf <= 5:
+            return day
+        return day + timedelta(days=1 if short_lived(item) else 30)
+
     def received_line(self, item: DemoItem, pick: Pick, source: str, warehouse: str, **extra: object) -> MoveLine:
         line = self.line(item, pick, source, warehouse, **extra)  # type: ignore[arg-type]
         if pick.lot is None or pick.expiry is None:
@@ -231,20 +247,23 @@ class History:
                     pick = self.new_stock(item, qty, age_days=0)
                 else:
                     if item.sku not in lots:
-                        age = self.rng.randint(0, 1) if short_lived(item) else self.rng.randint(20, 120)
-                        lots[item.sku] = self.new_stock(item, 1, age_days=age)
+                        lots[item.sku] = self.new_stock(item, 1, age_days=self._age_on_arrival(item))
                     pick = Pick(lots[item.sku].lot, lots[item.sku].expiry, qty)
                 lines.append(self.received_line(item, pick, ADJUSTMENT, site.code))
                 self.stock(site.code, item, pick)
             self.post("opening", 30 * 60, lines, f"OPEN-{site.code}")
 
     def _write_off_expired(self) -> None:
+        """Warehouses set expired lots aside as damaged (scrapped weekly); shops write them off at once."""
         by_site: dict[str, list[MoveLine]] = {}
         for site, item in self.expiring.pop(self.day - timedelta(days=1), []):
             for pick in self.shelf(site, item).remove_expired(self.day):
-                by_site.setdefault(site, []).append(
-                    self.line(item, pick, site, site, from_state="available", to_state="damaged"))
-                self.damaged.setdefault(site, []).append((item, pick))
+                if site in self.warehouse_codes:
+                    line = self.line(item, pick, site, site, from_state="available", to_state="damaged")
+                    self.damaged.setdefault(site, []).append((item, pick))
+                else:
+                    line = self.line(item, pick, site, ADJUSTMENT)
+                by_site.setdefault(site, []).append(line)
                 self.mark(site, item)
         for site, lines in by_site.items():
             self.post("expiry", 6 * 3600, lines, f"EXP-{site}-{self.day:%Y%m%d}")
@@ -259,8 +278,7 @@ class History:
         grouped: dict[tuple[str, str], list[MoveLine]] = {}
         for warehouse, item, qty in self.deliveries.pop(self.day, []):
             self.on_order[(warehouse, item.sku)] -= qty
-            age = self.rng.randint(0, 1) if short_lived(item) else self.rng.randint(10, 90)
-            pick = self.new_stock(item, qty, age_days=age)
+            pick = self.new_stock(item, qty, age_days=self._age_on_arrival(item))
             supplier = self.network.supplier_for(self.network.site(warehouse).region, item.industry)
             grouped.setdefault((warehouse, supplier), []).append(self.received_line(item, pick, SUPPLIER, warehouse))
             self.stock(warehouse, item, pick)
@@ -342,8 +360,7 @@ class History:
         for item in wanted:
             qty = self.rng.randint(*item.family.b2b_packs) * item.order_pack_ticks
             # Hospitals and contractors refuse goods that would expire within a month.
-            fresh_enough = self.day + timedelta(days=1 if short_lived(item) else 30)
-            picks = self.shelf(site.code, item).take(qty, usable_from=fresh_enough)
+            picks = self.shelf(site.code, item).take(qty, usable_from=self.usable_from(item, self.day))
             if sum(p.qty for p in picks) < qty:
                 self.stats.stockouts += 1
             if picks:
@@ -365,9 +382,8 @@ class History:
             reorder_point, order_up_to = policy.levels(self.day)
             position = self.shelf(site.code, item).total + self.in_transit[(site.code, sku)]
             if position <= reorder_point:
-                # Ship only what the store can still sell: at least a day (or a month) before expiry.
-                usable_from = arrival + timedelta(days=1 if short_lived(item) else 30)
-                taken = self.shelf(warehouse, item).take(order_up_to - position, usable_from=usable_from)
+                taken = self.shelf(warehouse, item).take(order_up_to - position,
+                                                         usable_from=self.usable_from(item, arrival))
                 if taken:
                     self.mark(warehouse, item)
                     picks.extend((item, pick) for pick in taken)

@@ -25,7 +25,7 @@ from jxc.demo import assortment
 from jxc.demo.assortment import Family, Industry
 
 INDUSTRY_CODES: Mapping[Industry, str] = {"fresh": "FR", "medical": "MD", "hardware": "HW"}
-INDUSTRY_SHARES: Mapping[Industry, float] = {"fresh": 0.36, "medical": 0.28, "hardware": 0.36}
+INDUSTRY_SHARES: Mapping[Industry, float] = {"fresh": 0.16, "medical": 0.34, "hardware": 0.50}
 GS1_PREFIX: Mapping[Industry, str] = {"fresh": "690", "medical": "692", "hardware": "694"}
 
 
@@ -170,7 +170,7 @@ def _item(prefix: str, family: Family, number: int, nth_of_family: int) -> DemoI
         weight = family.hero_weight
     else:
         # Long-tailed demand (lognormal); fresh ranges are curated, so their tail is shorter.
-        spread = 0.9 if family.industry == "fresh" else 1.4
+        spread = 0.6 if family.industry == "fresh" else 1.4
         weight = family.weight * min(rng.lognormvariate(0.0, spread), 40.0)
     attributes = {"industry": family.industry, "brand": brand_zh, **family.attributes}
     if size_zh:

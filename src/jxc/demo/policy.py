@@ -26,9 +26,9 @@ from jxc.demo.network import Network, SiteSpec
 # Densities derive from these, so an item sells at the same rate however many items the demo has.
 REFERENCE_ITEMS = 500
 TARGET_LINES_PER_DAY: Mapping[str, float] = {
-    "drink": 24.0, "grocery": 30.0, "pharmacy": 5.0,  # per store
+    "drink": 16.0, "grocery": 17.0, "pharmacy": 4.0,  # per store
     "tmall": 16.0, "douyin": 14.0,  # per channel
-    "hospital": 14.0, "contractor": 10.0,  # per warehouse, B2B order lines
+    "hospital": 12.0, "contractor": 10.0,  # per warehouse, B2B order lines
 }
 B2B_LINES_PER_ORDER = (1, 5)
 
@@ -124,6 +124,7 @@ class Policy:
     cover_days: float  # S − s
     round_to: int = 1
     minimum: int = 1
+    safety: int = 0  # extra ticks on the reorder point (one large sale line), against lumpy demand
     horizon: int = 3  # look this many days ahead for promotions
 
     def rate(self, day: date) -> float:
@@ -135,7 +136,7 @@ class Policy:
 
     def levels(self, day: date) -> tuple[int, int]:
         rate = self.rate(day)
-        reorder_point = math.ceil(rate * self.reorder_days)
+        reorder_point = math.ceil(rate * self.reorder_days) + self.safety
         order_up_to = reorder_point + max(math.ceil(rate * self.cover_days), self.minimum)
         return reorder_point, order_up_to
 
@@ -147,16 +148,22 @@ def short_lived(item: DemoItem) -> bool:
 
 def site_policy(item: DemoItem, daily: float, channel: str | None) -> Policy:
     """Stores and channels: next-day delivery from their warehouse."""
+    largest_sale = item.family.retail_ticks[1]
     if short_lived(item):
         shelf = item.shelf_life_days or 1
-        return Policy(item, [(daily, channel)], reorder_days=1.5, cover_days=min(4.0, max(1.0, shelf * 0.35)),
-                      minimum=item.family.retail_ticks[1])
-    return Policy(item, [(daily, channel)], reorder_days=3.0, cover_days=10.0, minimum=item.family.retail_ticks[1])
+        return Policy(item, [(daily, channel)], reorder_days=1.5, cover_days=min(6.0, max(1.0, shelf * 0.35)),
+                      minimum=largest_sale, safety=largest_sale)
+    return Policy(item, [(daily, channel)], reorder_days=3.0, cover_days=10.0, minimum=largest_sale,
+                  safety=largest_sale)
 
 
 def warehouse_policy(item: DemoItem, components: list[tuple[float, str | None]]) -> Policy:
     """Warehouses: supplier lead time plus safety, bought in whole cases."""
     lead = item.family.lead_days[1]
+    shelf_life = item.shelf_life_days
+    if shelf_life is not None and shelf_life <= 5:  # baked or cut today: order daily, hold a day's worth
+        return Policy(item, components, reorder_days=lead + 0.5, cover_days=1.0, round_to=item.case_ticks,
+                      minimum=item.case_ticks, horizon=2)
     if short_lived(item):
         shelf = item.shelf_life_days or 1
         return Policy(item, components, reorder_days=lead + 1.0, cover_days=min(6.0, max(2.0, shelf * 0.3)),

@@ -16,9 +16,11 @@ from sqlalchemy import func, select
 
 from jxc.db.uow import SqlUnitOfWork
 from jxc.inventory import tables as t
-from jxc.inventory.atp import AtpGroup, RollUp, SiteAmount, StockRow, roll_up
-from jxc.inventory.model import ItemFacts
+from jxc.inventory.atp import AtpGroup, RollUp, StockRow, roll_up
+from jxc.inventory.model import ItemFacts, SiteFacts
 from jxc.inventory.ports import ItemDirectory, SiteDirectory
+from jxc.inventory.repository import LedgerRepository
+from jxc.inventory.writer import minor
 from jxc.kernel.errors import InvalidInput, NotFound
 
 DEFAULT_HORIZON = timedelta(days=7)
@@ -56,6 +58,7 @@ class StockQueries:
     def __init__(self, *, items: ItemDirectory, sites: SiteDirectory) -> None:
         self.items = items
         self.sites = sites
+        self._ids: dict[str, UUID] = {}  # storage key → id (ids never change)
 
     def _item(self, uow: SqlUnitOfWork, sku: str) -> ItemFacts:
         found = self.items.by_sku(uow, [sku]).get(sku)
@@ -77,60 +80,55 @@ class StockQueries:
         item = self._item(uow, sku)
         now = as_of or uow.clock.now()
         end = now + horizon
-        b = t.balances
-        c = uow.connection
+        repo = uow.repository(LedgerRepository)
         if by is RollUp.BUCKET:
-            rows = [
-                StockRow(site_id=r.site_id, owner_id=r.owner_id, state=r.state, quantity=r.quantity,
-                         bucket_id=r.bucket_id, lot=r.lot_no, bin=str(r.bin_id) if r.bin_id else None, serial=r.serial)
-                for r in c.execute(
-                    select(b.c.site_id, b.c.owner_id, b.c.state, b.c.quantity, b.c.bucket_id, b.c.bin_id,
-                           b.c.serial, t.lots.c.lot_no)
-                    .select_from(b.outerjoin(t.lots, t.lots.c.id == b.c.lot_id))
-                    .where(b.c.item_id == item.id, b.c.is_virtual.is_(False), b.c.quantity != 0)
-                )
-            ]
+            stock = self._bucket_rows(uow, item.id)
         else:
-            rows = [
-                StockRow(site_id=r.site_id, owner_id=r.owner_id, state=r.state, quantity=r.quantity)
-                for r in c.execute(
-                    select(b.c.site_id, b.c.owner_id, b.c.state, func.sum(b.c.quantity).label("quantity"))
-                    .where(b.c.item_id == item.id, b.c.is_virtual.is_(False))
-                    .group_by(b.c.site_id, b.c.owner_id, b.c.state)
-                )
-            ]
-        te = t.transit_eta
-        receipts = [
-            SiteAmount(site_id=r.site_id, quantity=_qty(r.quantity))
-            for r in c.execute(
-                select(te.c.site_id, func.sum(te.c.quantity).label("quantity"))
-                .where(te.c.item_id == item.id, te.c.eta.is_not(None), te.c.eta <= end, te.c.quantity > 0)
-                .group_by(te.c.site_id)
-            )
-        ]
-        cm = t.commitments
-        commitments = [
-            SiteAmount(site_id=r.site_id, quantity=_qty(r.quantity))
-            for r in c.execute(
-                select(cm.c.site_id, func.sum(cm.c.unreserved).label("quantity"))
-                .where(cm.c.item_id == item.id, cm.c.status == "open", cm.c.due_at <= end, cm.c.unreserved > 0)
-                .group_by(cm.c.site_id)
-            )
-        ]
-        site_ids = {r.site_id for r in rows} | {r.site_id for r in receipts} | {r.site_id for r in commitments}
-        sites = self.sites.by_id(uow, site_ids)
-        owners = {r.owner_id for r in rows if r.owner_id} | {s.organisation_id for s in sites.values() if s.organisation_id}
-        org_codes = self.sites.org_codes(uow, owners) if by is RollUp.ORG else {}
-        if by is RollUp.BUCKET:
-            bin_codes = self.sites.bin_codes(uow, [UUID(r.bin) for r in rows if r.bin])
-            rows = [
-                StockRow(site_id=r.site_id, owner_id=r.owner_id, state=r.state, quantity=r.quantity,
-                         bucket_id=r.bucket_id, lot=r.lot, bin=bin_codes.get(UUID(r.bin)) if r.bin else None,
-                         serial=r.serial)
-                for r in rows
-            ]
-        groups = roll_up(by=by, stock=rows, receipts=receipts, commitments=commitments, sites=sites, org_codes=org_codes)
+            raw = repo.item_stock(item.id, by_owner=by is RollUp.ORG)
+            sites = self._sites_by_key(uow, {r[0] for r in raw})
+            owners = self._org_codes(uow, {r[1] for r in raw if r[1]}) if by is RollUp.ORG else {}
+            stock = [StockRow(site=sites[site], state=state, quantity=q, owner_code=owners.get(owner) if owner else None)
+                     for site, owner, state, q in raw]
+        receipts = repo.item_receipts(item.id, end)
+        commitments = repo.item_commitments(item.id, end)
+        sites = self._sites_by_key(uow, {k for k, _ in receipts} | {k for k, _ in commitments})
+        org_codes: dict[object, str] = {}
+        if by is RollUp.ORG:
+            org_codes = dict(self.sites.org_codes(uow, {s.organisation_id for s in sites.values() if s.organisation_id}))
+        groups = roll_up(
+            by=by, stock=stock, receipts=[(sites[k], q) for k, q in receipts],
+            commitments=[(sites[k], q) for k, q in commitments], org_codes=org_codes,
+        )
         return AtpReport(sku=sku, by=by, as_of=now, horizon_end=end, groups=groups)
+
+    def _sites_by_key(self, uow: SqlUnitOfWork, keys: set[str]) -> dict[str, SiteFacts]:
+        ids = self._ids
+        for key in keys:
+            if key not in ids:
+                ids[key] = UUID(hex=key)
+        found = self.sites.by_id(uow, [ids[k] for k in keys])
+        return {k: found[ids[k]] for k in keys}
+
+    def _org_codes(self, uow: SqlUnitOfWork, keys: set[str]) -> dict[str, str]:
+        codes = self.sites.org_codes(uow, [UUID(hex=k) for k in keys])
+        return {k.hex: v for k, v in codes.items()}
+
+    def _bucket_rows(self, uow: SqlUnitOfWork, item_id: UUID) -> list[StockRow]:
+        b = t.balances
+        rows = list(uow.connection.execute(
+            select(b.c.site_id, b.c.state, b.c.quantity, b.c.bin_id, b.c.serial, t.lots.c.lot_no)
+            .select_from(b.outerjoin(t.lots, t.lots.c.id == b.c.lot_id))
+            .where(b.c.item_id == item_id, b.c.is_virtual.is_(False), b.c.quantity != 0)
+        ))
+        sites = self.sites.by_id(uow, {r.site_id for r in rows})
+        bins = self.sites.bin_codes(uow, [r.bin_id for r in rows if r.bin_id])
+        result = []
+        for r in rows:
+            parts = [sites[r.site_id].code, r.state, r.lot_no or "", bins.get(r.bin_id, "") if r.bin_id else "",
+                     r.serial or ""]
+            result.append(StockRow(site=sites[r.site_id], state=r.state, quantity=minor(r.quantity),
+                                   bucket_label="/".join(parts).rstrip("/")))
+        return result
 
     def balances(
         self, uow: SqlUnitOfWork, *, sku: str | None = None, site: str | None = None, state: str | None = None,

@@ -37,6 +37,11 @@ class _Statements:
     shrink: str
 
 
+def _key(value: object) -> str:
+    """Storage key of an id: SQLite returns the stored hex, PostgreSQL a UUID."""
+    return value if isinstance(value, str) else value.hex  # type: ignore[attr-defined]
+
+
 # Statements built once: SQLAlchemy then reuses their compiled form (the till path runs these per sale).
 _POSTING_BY_KEY = select(t.postings).where(t.postings.c.idempotency_key == bindparam("key"))
 _POSTINGS_BY_KEY = select(t.postings).where(t.postings.c.idempotency_key.in_(bindparam("keys", expanding=True)))
@@ -157,10 +162,40 @@ class LedgerRepository:
                 others.append((*rows[key], delta))
         statements = _statements(self.dialect)
         if shrinking:
-            self.connection.exec_driver_sql(statements.shrink, shrinking)  # type: ignore[arg-type]
+            self.connection.exec_driver_sql(statements.shrink, shrinking)
         statements.balances.run_encoded(self.connection, others)
 
     # --- balances -------------------------------------------------------------------------
+    # --- reads for ATP (driver level: hundreds of rows per call, no per-row type processing) --
+    def item_stock(self, item_id: UUID, *, by_owner: bool) -> list[tuple[str, str | None, str, int]]:
+        """(site key, owner key, state, minor units) of an item over real buckets."""
+        mark = self._mark
+        owner, grouping = ("owner_id", "site_id, owner_id, state") if by_owner else ("NULL", "site_id, state")
+        sql = (f"SELECT site_id, {owner}, state, SUM(quantity) FROM inv_balances WHERE item_id = {mark} "
+               f"AND is_virtual = {mark} GROUP BY {grouping}")
+        rows = self.connection.exec_driver_sql(sql, (self.encoder.uid(item_id), False))
+        return [(_key(site), None if own is None else _key(own), state, int(q)) for site, own, state, q in rows]
+
+    def item_receipts(self, item_id: UUID, until: datetime) -> list[tuple[str, int]]:
+        """In-transit quantity per site whose ETA falls before ``until``."""
+        mark = self._mark
+        sql = (f"SELECT site_id, SUM(quantity) FROM inv_transit_eta WHERE item_id = {mark} AND eta IS NOT NULL "
+               f"AND eta <= {mark} AND quantity > 0 GROUP BY site_id")
+        rows = self.connection.exec_driver_sql(sql, (self.encoder.uid(item_id), self.encoder.when(until)))
+        return [(_key(site), int(q)) for site, q in rows]
+
+    def item_commitments(self, item_id: UUID, until: datetime) -> list[tuple[str, int]]:
+        """Unreserved quantity of open commitments per site due before ``until``."""
+        mark = self._mark
+        sql = (f"SELECT site_id, SUM(unreserved) FROM inv_commitments WHERE item_id = {mark} AND status = 'open' "
+               f"AND due_at <= {mark} AND unreserved > 0 GROUP BY site_id")
+        rows = self.connection.exec_driver_sql(sql, (self.encoder.uid(item_id), self.encoder.when(until)))
+        return [(_key(site), int(q)) for site, q in rows]
+
+    @property
+    def _mark(self) -> str:
+        return "?" if self.dialect == "sqlite" else "%s"
+
     def _upsert(self, table: Any) -> Any:
         return (postgresql.insert(table) if self.dialect == "postgresql" else sqlite.insert(table))
 

@@ -117,10 +117,10 @@ class PostingWriter:
             if m.target.serial is not None or State.IN_TRANSIT in (m.source.state, m.target.state):
                 self.projected.append(m)
 
-    def add_entries(self, posting_row: tuple[object, ...], entries: list[Entry]) -> None:
+    def add_entries(self, posting_row: tuple[object, ...], entries: Sequence[Entry]) -> None:
         """A posting whose lines all run on known lanes (the bulk fast path)."""
         self.postings.append(posting_row)
-        self.entries.append(entries)
+        self.entries.append(list(entries))
 
     def seed(self, balances: Mapping[UUID, Decimal]) -> None:
         """Balances already read (and locked) by allocation, so they are not read twice."""
