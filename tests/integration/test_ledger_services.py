@@ -283,3 +283,28 @@ def test_bulk_import_rolls_back_a_batch_that_would_go_negative(app: App) -> None
     with pytest.raises(InsufficientStock):
         app.ledger.import_postings(app.uow, commands)
     assert qty(app, sku, net.store) == 0
+
+
+def test_replaying_a_sale_after_the_stock_is_gone_returns_the_original_result(app: App) -> None:
+    net, sku = network(app), item(app)
+    receive(app, sku, 1, net.store)
+    key = ref("K")
+    line = MoveLine(sku=sku, quantity="1", from_site=net.store, to_site="@customer")
+    original = post(app, line, key=key)
+    again = post(app, line, key=key)
+    assert again.replayed and again.posting_id == original.posting_id
+    assert qty(app, sku, net.store) == 0
+
+
+def test_a_shape_memo_in_bulk_import_still_refuses_overselling(app: App) -> None:
+    net, sku = network(app), item(app)
+    commands = [PostStock(idempotency_key=f"{sku}:r", lines=(MoveLine(sku=sku, quantity="3", from_site="@supplier",
+                                                                      to_site=net.store),))]
+    commands += [PostStock(idempotency_key=f"{sku}:s{i}", lines=(MoveLine(sku=sku, quantity="1", from_site=net.store,
+                                                                         to_site="@customer"),)) for i in range(4)]
+    with pytest.raises(InsufficientStock):
+        app.ledger.import_postings(app.uow, commands)
+    assert qty(app, sku, net.store) == 0
+    app.ledger.import_postings(app.uow, commands[:4])
+    assert qty(app, sku, net.store) == 0
+    assert_ledger_consistent(app, sku)
