@@ -19,7 +19,7 @@ SCALE = 10**6
 
 @dataclass(frozen=True)
 class RawMovement:
-    posting: tuple[object, ...]
+    posting: tuple[object, ...] | None  # on the first movement of each posting only
     movement: tuple[object, ...]
     source_balance: tuple[object, ...]
     target_balance: tuple[object, ...]
@@ -33,29 +33,36 @@ def _ts(value: datetime, dialect: str) -> object:
     return value.replace(tzinfo=None).isoformat(sep=" ") if dialect == "sqlite" else value
 
 
-def build_rows(
-    flows: Sequence[tuple[uuid.UUID, uuid.UUID, uuid.UUID | None, str, uuid.UUID, uuid.UUID | None, str, int, bool]],
-    *, dialect: str,
-) -> list[RawMovement]:
-    """flows: (item, source site, source owner, source state, target site, target owner, target state, qty, source virtual)."""
+Flow = tuple[uuid.UUID, uuid.UUID, uuid.UUID | None, str, uuid.UUID, uuid.UUID | None, str, int, bool]
+
+
+def build_rows(documents: Sequence[Sequence[Flow]], *, dialect: str) -> list[RawMovement]:
+    """One posting row per document, one movement row per flow.
+
+    A flow is (item, source site, source owner, source state, target site, target owner,
+    target state, qty, source is virtual).
+    """
     now = datetime.now(UTC)
     rows = []
-    for n, (item, s_site, s_owner, s_state, t_site, t_owner, t_state, qty, s_virtual) in enumerate(flows):
-        posting_id, movement_id = new_id(), new_id()
-        src = stable_id(s_owner, s_site, None, item, None, None, s_state, None)
-        dst = stable_id(t_owner, t_site, None, item, None, None, t_state, None)
-        minor = qty * SCALE
-        rows.append(RawMovement(
-            posting=(_id(posting_id, dialect), f"raw:{n}:{posting_id.hex}", "0" * 64, "movement", None,
-                     _ts(now, dialect), _ts(now, dialect), 1),
-            movement=(_id(movement_id, dialect), _id(posting_id, dialect), 1, _id(item, dialect), minor,
-                      _id(src, dialect), _id(dst, dialect), _id(s_site, dialect), _id(t_site, dialect), s_state,
-                      t_state, None, None, _ts(now, dialect), None),
-            source_balance=(_id(src, dialect), _id(item, dialect), _id(s_site, dialect),
-                            _id(s_owner, dialect) if s_owner else None, s_state, s_virtual, s_virtual, -minor),
-            target_balance=(_id(dst, dialect), _id(item, dialect), _id(t_site, dialect),
-                            _id(t_owner, dialect) if t_owner else None, t_state, not s_virtual, not s_virtual, minor),
-        ))
+    for n, flows in enumerate(documents):
+        posting_id = new_id()
+        posting = (_id(posting_id, dialect), f"raw:{n}:{posting_id.hex}", "0" * 64, "movement", None,
+                   _ts(now, dialect), _ts(now, dialect), len(flows))
+        for line, (item, s_site, s_owner, s_state, t_site, t_owner, t_state, qty, s_virtual) in enumerate(flows):
+            src = stable_id(s_owner, s_site, None, item, None, None, s_state, None)
+            dst = stable_id(t_owner, t_site, None, item, None, None, t_state, None)
+            minor = qty * SCALE
+            rows.append(RawMovement(
+                posting=posting if line == 0 else None,
+                movement=(_id(new_id(), dialect), _id(posting_id, dialect), line + 1, _id(item, dialect), minor,
+                          _id(src, dialect), _id(dst, dialect), _id(s_site, dialect), _id(t_site, dialect), s_state,
+                          t_state, None, None, _ts(now, dialect), None),
+                source_balance=(_id(src, dialect), _id(item, dialect), _id(s_site, dialect),
+                                _id(s_owner, dialect) if s_owner else None, s_state, s_virtual, s_virtual, -minor),
+                target_balance=(_id(dst, dialect), _id(item, dialect), _id(t_site, dialect),
+                                _id(t_owner, dialect) if t_owner else None, t_state, not s_virtual, not s_virtual,
+                                minor),
+            ))
     return rows
 
 
@@ -96,7 +103,7 @@ def statements(dialect: str) -> Statements:
 def write_batch(cursor: object, rows: Sequence[RawMovement], sql: Statements) -> None:
     """executemany the batch: postings, movements, balance changes (what jxc writes, minus jxc)."""
     cur = cursor
-    cur.executemany(sql.posting, [r.posting for r in rows])  # type: ignore[attr-defined]
+    cur.executemany(sql.posting, [r.posting for r in rows if r.posting is not None])  # type: ignore[attr-defined]
     cur.executemany(sql.movement, [r.movement for r in rows])  # type: ignore[attr-defined]
     shrink = [(r.source_balance[-1], r.source_balance[0]) for r in rows if not r.source_balance[5]]
     grow = [r.source_balance for r in rows if r.source_balance[5]] + [r.target_balance for r in rows]
@@ -107,7 +114,8 @@ def write_batch(cursor: object, rows: Sequence[RawMovement], sql: Statements) ->
 
 def write_one(cursor: object, row: RawMovement, sql: Statements) -> None:
     cur = cursor
-    cur.execute(sql.posting, row.posting)  # type: ignore[attr-defined]
+    if row.posting is not None:
+        cur.execute(sql.posting, row.posting)  # type: ignore[attr-defined]
     cur.execute(sql.movement, row.movement)  # type: ignore[attr-defined]
     if row.source_balance[5]:
         cur.execute(sql.upsert, row.source_balance)  # type: ignore[attr-defined]

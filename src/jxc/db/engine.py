@@ -54,4 +54,6 @@ def _configure_sqlite(engine: Engine) -> None:
     @event.listens_for(engine, "begin")
     def _on_begin(connection: Any) -> None:
         # Straight to the driver: this runs once per unit of work, on the till path too.
-        connection.connection.driver_connection.execute("BEGIN IMMEDIATE")
+        # Read-only units of work start a deferred transaction, so they never wait for a writer.
+        read_only = connection.get_execution_options().get("jxc_read_only", False)
+        connection.connection.driver_connection.execute("BEGIN" if read_only else "BEGIN IMMEDIATE")

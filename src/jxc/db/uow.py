@@ -21,8 +21,11 @@ R = TypeVar("R")
 
 
 class SqlUnitOfWork:
-    def __init__(self, engine: Engine, *, clock: Clock | None = None, bus: EventBus | None = None) -> None:
+    def __init__(
+        self, engine: Engine, *, clock: Clock | None = None, bus: EventBus | None = None, read_only: bool = False,
+    ) -> None:
         self.engine = engine
+        self.read_only = read_only
         self.clock: Clock = clock or SystemClock()
         self.bus = bus or EventBus()
         self._connection: Connection | None = None
@@ -42,8 +45,11 @@ class SqlUnitOfWork:
 
     def __enter__(self) -> SqlUnitOfWork:
         try:
-            self._connection = self.engine.connect()
-            self._connection.begin()
+            connection = self.engine.connect()
+            if self.read_only:
+                connection = connection.execution_options(jxc_read_only=True)
+            self._connection = connection
+            connection.begin()
         except OperationalError as exc:
             raise JxcError(
                 "database.unavailable", value=self.engine.url.render_as_string(), reason=str(exc.orig)
@@ -67,6 +73,10 @@ class SqlUnitOfWork:
             events, self.events = self.events, []
             self.bus.publish(events)
 
+    def reader(self) -> SqlUnitOfWork:
+        """A read-only unit of work on the same engine and clock (on SQLite it never blocks a writer)."""
+        return SqlUnitOfWork(self.engine, clock=self.clock, bus=self.bus, read_only=True)
+
     def repository(self, factory: type[R]) -> R:
         """The repository of type ``factory`` bound to this unit's connection (one per unit)."""
         repo = self._repositories.get(factory)
@@ -79,6 +89,8 @@ class SqlUnitOfWork:
         self.events.append(event)
 
     def commit(self) -> None:
+        if self.read_only:
+            raise RuntimeError("a read-only unit of work cannot commit")
         self.connection.commit()
         self._committed = True
 

@@ -8,8 +8,9 @@ projections in the same transaction. Any error before commit leaves nothing writ
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
 from uuid import UUID
@@ -41,7 +42,7 @@ from jxc.inventory.ports import ItemDirectory, SiteDirectory
 from jxc.inventory.repository import LedgerRepository, PostingRow
 from jxc.inventory.state_store import StateStore
 from jxc.inventory.states import State
-from jxc.inventory.writer import Lane, PostingWriter, minor
+from jxc.inventory.writer import Lane, PostingWriter, WriteSet, minor
 from jxc.kernel.clock import require_aware
 from jxc.kernel.errors import IdempotencyConflict, InvalidInput, JxcError, NotFound
 from jxc.kernel.ids import new_id, new_id_hex
@@ -108,51 +109,72 @@ class Ledger:
     ) -> ImportReport:
         """Bulk path: many postings per transaction, every bucket named (no allocation).
 
-        Each batch commits on its own; a batch that fails writes nothing, and re-running
-        the import replays what was already committed, so an interrupted import can resume.
+        Batches are pipelined: while one batch is written and committed on a writer thread,
+        the next is resolved, fingerprinted and checked against the balances as they will be
+        (SQLite's driver releases the GIL while it writes, so both cores work). Each batch
+        commits on its own; a batch that fails writes nothing and stops the import, and
+        re-running the import replays what was committed, so an interrupted import resumes.
+        The balances a batch is checked against are read outside its write transaction; the
+        database's non-negative CHECK stays the last guard against a concurrent writer.
         """
         totals = [0, 0, 0]
-        shapes: dict[tuple[object, ...], _Shape] = {}  # line shapes stay valid for the whole import
-        pending: list[PostStock] = []
-        for command in commands:
-            pending.append(command)
-            if len(pending) >= batch_size:
-                self._import_batch(uow_factory, pending, totals, shapes, progress)
-                pending = []
-        if pending:
-            self._import_batch(uow_factory, pending, totals, shapes, progress)
+        state = _ImportState()
+        writing: Future[None] | None = None
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="jxc-import") as pool:
+            try:
+                for chunk in _chunks(commands, batch_size):
+                    prepared = self._prepare_batch(uow_factory, chunk, totals, state)
+                    if writing is not None:
+                        writing.result()
+                        if progress is not None:
+                            progress(state.in_flight_count)
+                    writing = pool.submit(_write_batch, uow_factory, prepared)
+                    state.in_flight = {c.idempotency_key: prepared_digest for c, prepared_digest in state.last_keys}
+                    state.in_flight_count = len(chunk)
+                    if prepared.has_serials:
+                        # Serial checks read committed stock: let this batch land before the next is checked.
+                        writing.result()
+                        state.in_flight = {}
+            finally:
+                if writing is not None:
+                    writing.result()
+                    if progress is not None:
+                        progress(state.in_flight_count)
         return ImportReport(postings=totals[0], movements=totals[1], replayed=totals[2])
 
     # --- internals ------------------------------------------------------------------------
-    def _import_batch(
+    def _prepare_batch(
         self, uow_factory: Callable[[], SqlUnitOfWork], commands: Sequence[PostStock], totals: list[int],
-        shapes: dict[tuple[object, ...], _Shape], progress: Progress | None,
-    ) -> None:
-        with uow_factory() as uow:
+        state: _ImportState,
+    ) -> WriteSet:
+        """Resolve and check one batch against balances as the earlier batches leave them."""
+        with uow_factory().reader() as uow:
             repo = uow.repository(LedgerRepository)
             existing = repo.postings_by_key([_require_key(c.idempotency_key) for c in commands])
             seen: dict[str, str] = {}
-            resolver = _Resolver(self, uow, repo, commands, allocate=False, shapes=shapes)
-            writer = resolver.writer()
+            keys: list[tuple[PostStock, str]] = []
+            resolver = _Resolver(self, uow, repo, commands, allocate=False, shapes=state.shapes, lots=state.lots)
+            writer = resolver.writer(known=state.known)
             for command in commands:
                 digest = posting_fingerprint(command)
                 key = command.idempotency_key
                 earlier = existing.get(key)
-                earlier_digest = earlier.payload_hash if earlier is not None else seen.get(key)
+                earlier_digest = (
+                    earlier.payload_hash if earlier is not None else seen.get(key) or state.in_flight.get(key)
+                )
                 if earlier_digest is not None:
                     if earlier_digest != digest:
                         raise IdempotencyConflict("idempotency.key_reused", field="idempotency_key", value=key)
                     totals[2] += 1
                     continue
                 seen[key] = digest
+                keys.append((command, digest))
                 if not resolver.try_fast(command, writer, digest=digest):
                     resolver.build(command, writer, digest=digest)
                 totals[1] += len(writer.entries[-1])
                 totals[0] += 1
-            writer.flush()
-            uow.commit()
-        if progress is not None:
-            progress(len(commands))
+            state.last_keys = keys
+            return writer.settle(lock=False)
 
     def _replay(self, uow: SqlUnitOfWork, existing: PostingRow, digest: str) -> PostingResult:
         if existing.payload_hash != digest:
@@ -164,6 +186,35 @@ class Ledger:
                 MovementRecord(**{k: v for k, v in row._mapping.items() if k != "posting_id"}) for row in rows
             ),
         )
+
+
+@dataclass
+class _ImportState:
+    """What one bulk import carries from batch to batch."""
+
+    shapes: dict[tuple[object, ...], _Shape] = field(default_factory=dict)  # line shapes → lanes
+    known: dict[str, int] = field(default_factory=dict)  # balances as the prepared batches leave them
+    lots: dict[tuple[UUID, str], Lot] = field(default_factory=dict)  # lots seen or created so far
+    in_flight: dict[str, str] = field(default_factory=dict)  # keys of the batch being written → digest
+    in_flight_count: int = 0
+    last_keys: list[tuple[PostStock, str]] = field(default_factory=list)
+
+
+def _write_batch(uow_factory: Callable[[], SqlUnitOfWork], prepared: WriteSet) -> None:
+    with uow_factory() as uow:
+        prepared.write(uow.repository(LedgerRepository))
+        uow.commit()
+
+
+def _chunks(commands: Iterable[PostStock], size: int) -> Iterator[list[PostStock]]:
+    chunk: list[PostStock] = []
+    for command in commands:
+        chunk.append(command)
+        if len(chunk) >= size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
 
 
 def _require_key(key: str) -> str:
@@ -203,6 +254,7 @@ class _Resolver:
     def __init__(
         self, ledger: Ledger, uow: SqlUnitOfWork, repo: LedgerRepository, commands: Sequence[PostStock],
         *, allocate: bool, shapes: dict[tuple[object, ...], _Shape] | None = None,
+        lots: dict[tuple[UUID, str], Lot] | None = None,
     ) -> None:
         self.ledger, self.uow, self.repo, self.allocate = ledger, uow, repo, allocate
         lines = [line for c in commands for line in c.lines]
@@ -212,7 +264,10 @@ class _Resolver:
         wanted_lots = [
             (self.items[line.sku].id, line.lot) for line in lines if line.lot is not None and line.sku in self.items
         ]
-        self.lots = repo.lots_by_number(wanted_lots) if wanted_lots else {}
+        self.lots = {} if lots is None else lots
+        missing = [pair for pair in wanted_lots if pair not in self.lots]
+        if missing:
+            self.lots.update(repo.lots_by_number(missing))
         self.machine = ledger.states.machine(uow)
         self.now = uow.clock.now()
         self._bins: dict[tuple[str, str], UUID] = {}
@@ -220,9 +275,10 @@ class _Resolver:
         self._checked: set[tuple[UUID, UUID, bool]] = set()
         self._projects: dict[str, UUID] = {}
 
-    def writer(self) -> PostingWriter:
+    def writer(self, *, known: dict[str, int] | None = None) -> PostingWriter:
         return PostingWriter(
-            repo=self.repo, sites=self.sites_by_id, item_codes={i.id: i.sku for i in self.items.values()}
+            repo=self.repo, sites=self.sites_by_id, item_codes={i.id: i.sku for i in self.items.values()},
+            known={} if known is None else known,
         )
 
     # -- lookups with field-naming errors --

@@ -128,15 +128,20 @@ class PostingWriter:
             self.known.setdefault(bucket_id.hex, minor(quantity))
 
     def flush(self) -> None:
-        if not self.postings:
-            return
-        repo = self.repo
+        """Check and write everything added, in the caller's transaction (the till path)."""
+        if self.postings:
+            self.settle(lock=True).write(self.repo)
+
+    def settle(self, *, lock: bool) -> WriteSet:
+        """Apply the added postings to the balances, refusing any that would take a guarded bucket
+        below zero, and return the rows to write. Balances not yet known are read first (and locked
+        on PostgreSQL when ``lock``). ``known`` keeps the result for the postings that follow."""
         known = self.known
         wanted = {e[6].source_key for es in self.entries for e in es if e[6].source_guarded}
         wanted.update(e[6].target_key for es in self.entries for e in es if e[6].target_guarded)
         wanted.difference_update(known)
         if wanted:
-            known.update(repo.balances_by_key(sorted(wanted), lock=True))
+            known.update(self.repo.balances_by_key(sorted(wanted), lock=lock))
         totals: dict[str, int] = {}
         rows: dict[str, tuple[object, ...]] = {}
         guarded: dict[str, bool] = {}
@@ -153,7 +158,7 @@ class PostingWriter:
                 movement_rows.append((movement_id, posting_id, line_no, qty, occurred, eta, *lane.movement_columns))
             for key, delta in deltas.items():
                 if delta < 0 and guarded[key] and known.get(key, 0) + delta < 0:
-                    lane = next(e[6] for e in entries if e[6].source_key == key or e[6].target_key == key)
+                    lane = next(e[6] for e in entries if key in (e[6].source_key, e[6].target_key))
                     raise InsufficientStock(
                         "stock.insufficient", field="quantity", item=lane.item_code, site=lane.source_site,
                         state=lane.source_state, available=str(from_minor(known.get(key, 0))),
@@ -163,31 +168,57 @@ class PostingWriter:
                 if guarded[key]:
                     known[key] = known.get(key, 0) + delta
                 totals[key] = totals.get(key, 0) + delta
-        repo.insert_lots(self.new_lots)
-        repo.insert_encoded(self.postings, movement_rows)
-        repo.add_to_balances_by_key(totals, rows, guarded)
-        if self.projected:
-            self._update_transit(self.projected)
-            self._place_serials(self.projected)
+        result = WriteSet(
+            postings=self.postings, movements=movement_rows, totals=totals, rows=rows, guarded=guarded,
+            new_lots=self.new_lots, projected=self.projected, sites=self.sites,
+        )
+        self.postings, self.entries, self.new_lots, self.projected = [], [], [], []
+        return result
 
-    def _update_transit(self, movements: Sequence[Movement]) -> None:
+
+@dataclass
+class WriteSet:
+    """Rows of settled postings, ready for one transaction to write."""
+
+    postings: list[tuple[object, ...]]
+    movements: list[tuple[object, ...]]
+    totals: dict[str, int]
+    rows: dict[str, tuple[object, ...]]
+    guarded: dict[str, bool]
+    new_lots: list[Lot]
+    projected: list[Movement]
+    sites: Mapping[UUID, SiteFacts]
+
+    @property
+    def has_serials(self) -> bool:
+        return any(m.target.serial is not None for m in self.projected)
+
+    def write(self, repo: LedgerRepository) -> None:
+        repo.insert_lots(self.new_lots)
+        repo.insert_encoded(self.postings, self.movements)
+        repo.add_to_balances_by_key(self.totals, self.rows, self.guarded)
+        if self.projected:
+            self._update_transit(repo)
+            self._place_serials(repo)
+
+    def _update_transit(self, repo: LedgerRepository) -> None:
         adds: dict[tuple[UUID, datetime | None], tuple[Bucket, Decimal]] = {}
-        for m in movements:
+        for m in self.projected:
             if m.target.state == State.IN_TRANSIT and not self.sites[m.target.site_id].is_virtual:
                 bucket, qty = adds.get((m.target_id, m.eta), (m.target, Decimal(0)))
                 adds[(m.target_id, m.eta)] = (bucket, qty + m.quantity)
-        self.repo.add_transit([(bucket, eta, qty) for (_, eta), (bucket, qty) in adds.items()])
-        for m in movements:
+        repo.add_transit([(bucket, eta, qty) for (_, eta), (bucket, qty) in adds.items()])
+        for m in self.projected:
             if m.source.state == State.IN_TRANSIT and not self.sites[m.source.site_id].is_virtual:
-                self.repo.consume_transit(m.source, m.quantity)
+                repo.consume_transit(m.source, m.quantity)
 
-    def _place_serials(self, movements: Sequence[Movement]) -> None:
+    def _place_serials(self, repo: LedgerRepository) -> None:
         last: dict[tuple[UUID, str], tuple[Bucket, bool, datetime]] = {}
-        for m in movements:
+        for m in self.projected:
             if m.target.serial is not None:
                 last[(m.target.item_id, m.target.serial)] = (m.target, self.sites[m.target.site_id].is_virtual,
                                                              m.occurred_at)
-        self.repo.place_serials(list(last.values()))
+        repo.place_serials(list(last.values()))
 
 
 def _opt(encode: object, value: UUID | None) -> object:
