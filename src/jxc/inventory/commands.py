@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
@@ -69,21 +70,43 @@ def _utc_or_none(value: datetime | None) -> datetime | None:
     return None if value is None or value.tzinfo is None else value.astimezone(UTC)
 
 
-def posting_fingerprint(command: PostStock) -> str:
+ShapeKey = tuple[object, ...]
+_SHAPE_TEXT: dict[ShapeKey, str] = {}
+
+
+def shape_of(line: MoveLine) -> ShapeKey:
+    """Everything about a line except how much moves (and its serials and ETA): the buckets it joins."""
+    return (line.sku, line.from_site, line.to_site, line.unit, line.from_state, line.to_state, line.lot,
+            line.production_date, line.expiry_date, line.from_bin, line.to_bin, line.from_project, line.to_project)
+
+
+def _shape_text(key: ShapeKey) -> str:
+    text = _SHAPE_TEXT.get(key)
+    if text is None:
+        # str() turns StrEnum states into their values; a StrEnum and its value are equal keys anyway.
+        text = repr(tuple(str(v) if isinstance(v, str) else v for v in key))
+        if len(_SHAPE_TEXT) > 200_000:
+            _SHAPE_TEXT.clear()
+        _SHAPE_TEXT[key] = text
+    return text
+
+
+def posting_fingerprint(command: PostStock, shapes: Sequence[ShapeKey] | None = None) -> str:
     """Canonical hash of a PostStock: equal payloads (3 == "3.0", +08:00 == UTC) hash equal.
 
-    Built from ``repr`` of plain tuples (str, int, None, date: all stable across runs), since
-    this runs once per posting on the bulk path.
+    Built from ``repr`` of plain values (str, int, None, date: stable across runs); each line's
+    shape text is memoised, since bulk imports repeat shapes and this runs once per posting.
     """
-    lines = tuple(
-        (line.sku, _quantity_text(line.quantity), line.from_site, line.to_site, line.unit,
-         _text_or_none(line.from_state), _text_or_none(line.to_state), line.lot, line.production_date,
-         line.expiry_date, line.serials, line.from_bin, line.to_bin, line.from_project, line.to_project,
-         _utc_or_none(line.eta))
-        for line in command.lines
-    )
-    head = (command.kind, _utc_or_none(command.occurred_at), command.document_ref, command.reassign_project)
-    return hashlib.blake2b(repr((head, lines)).encode(), digest_size=32).hexdigest()
+    if shapes is None:
+        shapes = [shape_of(line) for line in command.lines]
+    parts = [repr((command.kind, _utc_or_none(command.occurred_at), command.document_ref,
+                   command.reassign_project))]
+    for line, key in zip(command.lines, shapes, strict=True):
+        parts.append(_shape_text(key))
+        parts.append(_quantity_text(line.quantity))
+        parts.append(repr(line.serials) if line.serials else "")
+        parts.append("" if line.eta is None else repr(_utc_or_none(line.eta)))
+    return hashlib.blake2b("\x1f".join(parts).encode(), digest_size=32).hexdigest()
 
 
 def payload_hash(kind: str, payload: Any) -> str:

@@ -118,6 +118,15 @@ class LedgerRepository:
                 found[row.idempotency_key] = PostingRow(**row._mapping)
         return found
 
+    def digests_by_key(self, keys: Sequence[str]) -> dict[str, str]:
+        """Payload hash per idempotency key already posted (the bulk path's duplicate check)."""
+        found: dict[str, str] = {}
+        for part in chunks(list(keys), 900):
+            sql = (f"SELECT idempotency_key, payload_hash FROM inv_postings WHERE idempotency_key IN "
+                   f"({', '.join([self._mark] * len(part))})")
+            found.update(self.connection.exec_driver_sql(sql, tuple(part)).all())  # type: ignore[arg-type]
+        return found
+
     def movements_of(self, posting_id: UUID) -> list[Any]:
         query = select(t.movements).where(t.movements.c.posting_id == posting_id).order_by(t.movements.c.line_no)
         return list(self.connection.execute(query))

@@ -9,7 +9,6 @@ projections in the same transaction. Any error before commit leaves nothing writ
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
@@ -24,7 +23,9 @@ from jxc.inventory.commands import (
     MovementRecord,
     PostingResult,
     PostStock,
+    ShapeKey,
     posting_fingerprint,
+    shape_of,
 )
 from jxc.inventory.model import (
     Bucket,
@@ -38,6 +39,7 @@ from jxc.inventory.model import (
     expiry_from,
     validate_lot_dates,
 )
+from jxc.inventory.pipeline import BatchWriter, start_writer
 from jxc.inventory.ports import ItemDirectory, SiteDirectory
 from jxc.inventory.repository import LedgerRepository, PostingRow
 from jxc.inventory.state_store import StateStore
@@ -46,7 +48,9 @@ from jxc.inventory.writer import Lane, PostingWriter, WriteSet, minor
 from jxc.kernel.clock import require_aware
 from jxc.kernel.errors import IdempotencyConflict, InvalidInput, JxcError, NotFound
 from jxc.kernel.ids import new_id, new_id_hex
-from jxc.kernel.quantity import parse_quantity, positive_quantity
+from jxc.kernel.quantity import QTY_SCALE, parse_quantity, positive_quantity
+
+_SCALE = 10**QTY_SCALE
 
 Progress = Callable[[int], None]
 
@@ -105,41 +109,44 @@ class Ledger:
 
     def import_postings(
         self, uow_factory: Callable[[], SqlUnitOfWork], commands: Iterable[PostStock], *,
-        batch_size: int = 5000, progress: Progress | None = None,
+        batch_size: int = 5000, progress: Progress | None = None, parallel: bool = True,
     ) -> ImportReport:
         """Bulk path: many postings per transaction, every bucket named (no allocation).
 
-        Batches are pipelined: while one batch is written and committed on a writer thread,
-        the next is resolved, fingerprinted and checked against the balances as they will be
-        (SQLite's driver releases the GIL while it writes, so both cores work). Each batch
-        commits on its own; a batch that fails writes nothing and stops the import, and
-        re-running the import replays what was committed, so an interrupted import resumes.
-        The balances a batch is checked against are read outside its write transaction; the
-        database's non-negative CHECK stays the last guard against a concurrent writer.
+        Batches are pipelined: while a forked writer process writes and commits one batch,
+        this process resolves, fingerprints and checks the next against the balances as the
+        earlier batches leave them (see ``pipeline``). Each batch commits on its own; a batch
+        that fails writes nothing and stops the import, and re-running the import replays what
+        was committed, so an interrupted import resumes. The balances a batch is checked against
+        are read outside its write transaction; the database's non-negative CHECK stays the
+        last guard against a concurrent writer.
         """
         totals = [0, 0, 0]
         state = _ImportState()
-        writing: Future[None] | None = None
-        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="jxc-import") as pool:
-            try:
-                for chunk in _chunks(commands, batch_size):
-                    prepared = self._prepare_batch(uow_factory, chunk, totals, state)
-                    if writing is not None:
-                        writing.result()
-                        if progress is not None:
-                            progress(state.in_flight_count)
-                    writing = pool.submit(_write_batch, uow_factory, prepared)
-                    state.in_flight = {c.idempotency_key: prepared_digest for c, prepared_digest in state.last_keys}
-                    state.in_flight_count = len(chunk)
-                    if prepared.has_serials:
-                        # Serial checks read committed stock: let this batch land before the next is checked.
-                        writing.result()
-                        state.in_flight = {}
-            finally:
-                if writing is not None:
-                    writing.result()
-                    if progress is not None:
-                        progress(state.in_flight_count)
+        writer: BatchWriter | None = None
+        sent = 0
+        try:
+            for chunk in _chunks(commands, batch_size):
+                prepared = self._prepare_batch(uow_factory, chunk, totals, state)
+                if writer is None:
+                    writer = start_writer(uow_factory, parallel=parallel and len(chunk) >= batch_size)
+                writer.wait()
+                if progress is not None and sent:
+                    progress(sent)
+                writer.send(prepared)
+                sent = len(chunk)
+                state.in_flight = dict(state.last_keys)
+                if prepared.has_serials:
+                    # Serial checks read committed stock: let this batch land before the next is checked.
+                    writer.wait()
+                    state.in_flight = {}
+            if writer is not None:
+                writer.wait()
+                if progress is not None and sent:
+                    progress(sent)
+        finally:
+            if writer is not None:
+                writer.close()
         return ImportReport(postings=totals[0], movements=totals[1], replayed=totals[2])
 
     # --- internals ------------------------------------------------------------------------
@@ -150,26 +157,24 @@ class Ledger:
         """Resolve and check one batch against balances as the earlier batches leave them."""
         with uow_factory().reader() as uow:
             repo = uow.repository(LedgerRepository)
-            existing = repo.postings_by_key([_require_key(c.idempotency_key) for c in commands])
+            existing = repo.digests_by_key([_require_key(c.idempotency_key) for c in commands])
             seen: dict[str, str] = {}
-            keys: list[tuple[PostStock, str]] = []
+            keys: list[tuple[str, str]] = []
             resolver = _Resolver(self, uow, repo, commands, allocate=False, shapes=state.shapes, lots=state.lots)
             writer = resolver.writer(known=state.known)
             for command in commands:
-                digest = posting_fingerprint(command)
+                shapes = [shape_of(line) for line in command.lines]
+                digest = posting_fingerprint(command, shapes)
                 key = command.idempotency_key
-                earlier = existing.get(key)
-                earlier_digest = (
-                    earlier.payload_hash if earlier is not None else seen.get(key) or state.in_flight.get(key)
-                )
+                earlier_digest = existing.get(key) or seen.get(key) or state.in_flight.get(key)
                 if earlier_digest is not None:
                     if earlier_digest != digest:
                         raise IdempotencyConflict("idempotency.key_reused", field="idempotency_key", value=key)
                     totals[2] += 1
                     continue
                 seen[key] = digest
-                keys.append((command, digest))
-                if not resolver.try_fast(command, writer, digest=digest):
+                keys.append((key, digest))
+                if not resolver.try_fast(command, shapes, writer, digest=digest):
                     resolver.build(command, writer, digest=digest)
                 totals[1] += len(writer.entries[-1])
                 totals[0] += 1
@@ -196,14 +201,7 @@ class _ImportState:
     known: dict[str, int] = field(default_factory=dict)  # balances as the prepared batches leave them
     lots: dict[tuple[UUID, str], Lot] = field(default_factory=dict)  # lots seen or created so far
     in_flight: dict[str, str] = field(default_factory=dict)  # keys of the batch being written → digest
-    in_flight_count: int = 0
-    last_keys: list[tuple[PostStock, str]] = field(default_factory=list)
-
-
-def _write_batch(uow_factory: Callable[[], SqlUnitOfWork], prepared: WriteSet) -> None:
-    with uow_factory() as uow:
-        prepared.write(uow.repository(LedgerRepository))
-        uow.commit()
+    last_keys: list[tuple[str, str]] = field(default_factory=list)  # (key, digest) of the last batch
 
 
 def _chunks(commands: Iterable[PostStock], size: int) -> Iterator[list[PostStock]]:
@@ -243,11 +241,6 @@ class _Shape:
     base_unit: str
 
 
-def _shape_key(line: MoveLine) -> tuple[object, ...]:
-    return (line.sku, line.from_site, line.to_site, line.unit, line.from_state, line.to_state, line.lot,
-            line.production_date, line.expiry_date, line.from_bin, line.to_bin, line.from_project, line.to_project)
-
-
 class _Resolver:
     """Turns commands (codes, units, lot numbers) into movements between buckets (ids)."""
 
@@ -271,7 +264,7 @@ class _Resolver:
         self.machine = ledger.states.machine(uow)
         self.now = uow.clock.now()
         self._bins: dict[tuple[str, str], UUID] = {}
-        self._shapes: dict[tuple[object, ...], _Shape] = {} if shapes is None else shapes
+        self._shapes: dict[ShapeKey, _Shape] = {} if shapes is None else shapes
         self._checked: set[tuple[UUID, UUID, bool]] = set()
         self._projects: dict[str, UUID] = {}
 
@@ -344,14 +337,16 @@ class _Resolver:
         writer.add_movements(posting, movements)
         return movements, posting
 
-    def try_fast(self, command: PostStock, writer: PostingWriter, *, digest: str) -> bool:
+    def try_fast(
+        self, command: PostStock, shape_keys: Sequence[ShapeKey], writer: PostingWriter, *, digest: str,
+    ) -> bool:
         """Bulk path: when every line runs on a known shape, write it without building objects."""
         if not command.lines or command.reassign_project:
             return False
         shapes = self._shapes
         found = []
-        for line in command.lines:
-            shape = shapes.get(_shape_key(line)) if not line.serials else None
+        for line, key in zip(command.lines, shape_keys, strict=True):
+            shape = None if line.serials else shapes.get(key)
             if shape is None:
                 return False
             found.append(shape)
@@ -360,18 +355,28 @@ class _Resolver:
         occurred_text = when(occurred)
         posting_key = new_id_hex()
         entries = []
-        for index, (line, shape) in enumerate(zip(command.lines, found, strict=True)):
-            quantity = positive_quantity(line.quantity, field=f"lines[{index}].quantity")
-            if line.unit is not None and line.unit != shape.base_unit:
-                quantity = self.ledger.items.to_base(self.uow, sku=shape.sku, quantity=quantity, unit=line.unit)
-                quantity = parse_quantity(quantity, field=f"lines[{index}].quantity")
-            entries.append((new_id_hex(), posting_key, index + 1, minor(quantity), occurred_text, None, shape.lane))
+        line_no = 0
+        for line, shape in zip(command.lines, found, strict=True):
+            line_no += 1
+            quantity = line.quantity
+            if type(quantity) is int and quantity > 0 and line.unit is None:
+                amount = quantity * _SCALE
+            else:
+                amount = minor(self._base_quantity(line, shape, line_no - 1))
+            entries.append((new_id_hex(), posting_key, line_no, amount, occurred_text, None, shape.lane))
         writer.add_entries(
             (posting_key, command.idempotency_key, digest, command.kind, command.document_ref, occurred_text,
-             when(self.now), len(command.lines)),
+             when(self.now), line_no),
             entries,
         )
         return True
+
+    def _base_quantity(self, line: MoveLine, shape: _Shape, index: int) -> Decimal:
+        quantity = positive_quantity(line.quantity, field=f"lines[{index}].quantity")
+        if line.unit is not None and line.unit != shape.base_unit:
+            quantity = self.ledger.items.to_base(self.uow, sku=shape.sku, quantity=quantity, unit=line.unit)
+            quantity = parse_quantity(quantity, field=f"lines[{index}].quantity")
+        return quantity
 
     def _remember_shape(self, line: MoveLine, movements: list[Movement], writer: PostingWriter) -> None:
         # Lines that resolve to exactly one plain movement (no serial, not in transit) repeat in bulk
@@ -382,7 +387,7 @@ class _Resolver:
         if m.target.serial is not None or State.IN_TRANSIT in (m.source.state, m.target.state):
             return
         item = self.items[line.sku]
-        self._shapes[_shape_key(line)] = _Shape(lane=writer.lane(m), sku=item.sku, base_unit=item.base_unit)
+        self._shapes[shape_of(line)] = _Shape(lane=writer.lane(m), sku=item.sku, base_unit=item.base_unit)
 
     def _line(
         self, line: MoveLine, where: str, posting_id: UUID, occurred: datetime, offset: int, writer: PostingWriter,

@@ -147,6 +147,25 @@ class PostingWriter:
         guarded: dict[str, bool] = {}
         movement_rows = []
         for entries in self.entries:
+            if len(entries) == 1:
+                # One movement: no netting needed (the commonest posting on the bulk path).
+                movement_id, posting_id, line_no, qty, occurred, eta, lane = entries[0]
+                source, target = lane.source_key, lane.target_key
+                if source not in rows:
+                    rows[source], guarded[source] = lane.source_row, lane.source_guarded
+                if target not in rows:
+                    rows[target], guarded[target] = lane.target_row, lane.target_guarded
+                if lane.source_guarded:
+                    have = known.get(source, 0)
+                    if have < qty:
+                        raise _insufficient(lane, have, qty)
+                    known[source] = have - qty
+                if lane.target_guarded:
+                    known[target] = known.get(target, 0) + qty
+                totals[source] = totals.get(source, 0) - qty
+                totals[target] = totals.get(target, 0) + qty
+                movement_rows.append((movement_id, posting_id, line_no, qty, occurred, eta, *lane.movement_columns))
+                continue
             deltas: dict[str, int] = {}
             for movement_id, posting_id, line_no, qty, occurred, eta, lane in entries:
                 deltas[lane.source_key] = deltas.get(lane.source_key, 0) - qty
@@ -159,11 +178,7 @@ class PostingWriter:
             for key, delta in deltas.items():
                 if delta < 0 and guarded[key] and known.get(key, 0) + delta < 0:
                     lane = next(e[6] for e in entries if key in (e[6].source_key, e[6].target_key))
-                    raise InsufficientStock(
-                        "stock.insufficient", field="quantity", item=lane.item_code, site=lane.source_site,
-                        state=lane.source_state, available=str(from_minor(known.get(key, 0))),
-                        requested=str(from_minor(-delta)),
-                    )
+                    raise _insufficient(lane, known.get(key, 0), -delta)
             for key, delta in deltas.items():
                 if guarded[key]:
                     known[key] = known.get(key, 0) + delta
@@ -219,6 +234,13 @@ class WriteSet:
                 last[(m.target.item_id, m.target.serial)] = (m.target, self.sites[m.target.site_id].is_virtual,
                                                              m.occurred_at)
         repo.place_serials(list(last.values()))
+
+
+def _insufficient(lane: Lane, have: int, wanted: int) -> InsufficientStock:
+    return InsufficientStock(
+        "stock.insufficient", field="quantity", item=lane.item_code, site=lane.source_site, state=lane.source_state,
+        available=str(from_minor(have)), requested=str(from_minor(wanted)),
+    )
 
 
 def _opt(encode: object, value: UUID | None) -> object:

@@ -132,3 +132,4 @@ MESSAGES.update(
         "transit.eta_required": ("在途库存需要预计到达时间 eta", "stock going in transit needs an eta"),
     }
 )
+MESSAGES["import.write_failed"] = ("批量导入写入失败: {reason}", "bulk import failed while writing: {reason}")
