@@ -22,6 +22,7 @@ from jxc.demo.items import DemoItem, build_items, ensure_items, hero
 from jxc.demo.network import Network, demo_network, ensure_network
 from jxc.demo.summary import DemoSummary
 from jxc.inventory.reservations import Reserve
+from jxc.kernel.errors import InvalidInput
 
 __all__ = ["DemoSummary", "build_demo"]
 
@@ -32,8 +33,10 @@ def build_demo(
     app: App, *, items: int = 500, days: int = 365, seed: int = 2026, show_progress: bool = False, prefix: str = "",
 ) -> DemoSummary:
     """Build the demo network, catalog and history in ``app``'s database (idempotent per seed)."""
+    if items < 3:
+        raise InvalidInput("field.invalid", field="items", value=str(items), reason="at least 3 (one per industry)")
     if days < 1:
-        raise ValueError("days must be at least 1")
+        raise InvalidInput("field.invalid", field="days", value=str(days), reason="at least 1")
     started = time.perf_counter()
     network = demo_network(prefix)
     catalog = build_items(items, prefix=prefix)
@@ -50,14 +53,14 @@ def build_demo(
         )
     reservations = _open_reservations(app, history, network, catalog, namespace)
     lemon_tea, vaccine, hardware = (hero(catalog, industry) for industry in ("fresh", "medical", "hardware"))
-    stores = network.of_kind("store")
     return DemoSummary(
         organisations=len(network.organisations), sites=len(network.sites), items=len(catalog),
         lots=history.stats.lots, movements=history.stats.movements, postings=history.stats.postings,
         new_movements=report.movements, replayed_postings=report.replayed, reservations=reservations,
         stockouts=history.stats.stockouts, elapsed_seconds=time.perf_counter() - started, seed=seed,
         history_from=first_day, history_to=last_day, lemon_tea_sku=lemon_tea.sku, vaccine_sku=vaccine.sku,
-        hardware_sku=hardware.sku, store_code=stores[0].code, warehouse_code=network.warehouses[0].code,
+        hardware_sku=hardware.sku, store_code=_best_stocked(history, network, lemon_tea),
+        warehouse_code=network.warehouses[0].code,
         project_code=network.project_code, promotions=tuple(promotions_between(first_day, last_day)),
         movements_by_kind=dict(sorted(history.stats.by_kind.items())),
     )
@@ -69,10 +72,10 @@ def _progress(show: bool, days: int) -> Iterator[tuple[Callable[[int], None], Ca
     if not show:
         yield (lambda _n: None), (lambda _n: None)
         return
-    columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TextColumn("days"),
-               TextColumn("· {task.fields[postings]:,} postings imported"), TimeElapsedColumn())
+    columns = (TextColumn("{task.description}"), BarColumn(bar_width=24), MofNCompleteColumn(),
+               TextColumn("days · {task.fields[postings]:,} postings"), TimeElapsedColumn())
     with Progress(*columns) as bar:
-        task = bar.add_task("Simulating and importing history", total=days, postings=0)
+        task = bar.add_task("demo history", total=days, postings=0)
         imported = 0
 
         def on_import(count: int) -> None:
@@ -81,6 +84,13 @@ def _progress(show: bool, days: int) -> Iterator[tuple[Callable[[int], None], Ca
             bar.update(task, postings=imported)
 
         yield (lambda n: bar.advance(task, n)), on_import
+
+
+def _best_stocked(history: History, network: Network, item: DemoItem) -> str:
+    """The store holding most of ``item`` at the end (where the suggested reservation will work)."""
+    stores = [site.code for site in network.of_kind("store")]
+    return max(stores, key=lambda code: history.shelves[(code, item.sku)].total
+               if (code, item.sku) in history.shelves else -1)
 
 
 def _open_reservations(

@@ -12,7 +12,7 @@ import random
 from bisect import bisect_right
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from itertools import accumulate
 
 HOURS = range(24)
@@ -146,13 +146,9 @@ def promotion_factor(channel: str | None, day: date) -> float:
 
 
 def promotions_between(first: date, last: date) -> list[str]:
-    """Names of the promotions whose month falls inside [first, last] (for the summary)."""
-    months = set()
-    day = first.replace(day=1)
-    while day <= last:
-        months.add((day.year, day.month))
-        day = date(day.year + (day.month == 12), day.month % 12 + 1, 1)
-    return [p.name for p in PROMOTIONS if any(month == p.month for _, month in months)]
+    """Names of the promotions with at least one lifted day inside [first, last] (for the summary)."""
+    days = [first + timedelta(days=n) for n in range((last - first).days + 1)]
+    return [p.name for p in PROMOTIONS if any(p.factor(day) > 1.0 for day in days)]
 
 
 def poisson(rng: random.Random, mean: float) -> int:

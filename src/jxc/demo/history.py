@@ -3,17 +3,21 @@
 Each local day (Asia/Shanghai; stored as UTC) runs in this order, and postings are emitted in
 the same order, so the ledger sees exactly what the simulation's stock book holds:
 
-06:00  lots that expired yesterday move available → damaged (scrapped to @adjustment on Mondays)
-07:00  supplier deliveries reach the warehouses (new lots, production and expiry dates, serials)
-07:30  yesterday's transfers arrive: store in_transit → available
+06:00  lots that expired yesterday are written off: shops straight to @adjustment, warehouses
+       first to ``damaged`` (scrapped to @adjustment on Mondays)
+07:00  supplier deliveries reach the warehouses (new lots with production and expiry dates, new
+       serials); bakery and cut fruit come from the kitchen straight to the shops
+07:30  yesterday's transfers arrive: shop in_transit → available
 10:00  yesterday's customer returns are inspected: returned_pending → available or damaged
-all day  sales at stores and channels, B2B orders at the warehouses, FEFO, never beyond stock
-20:30  (s, S) review: warehouses ship to stores/channels (available → in_transit, ETA tomorrow)
-        and order from suppliers (arriving after the supplier's lead time, sometimes late)
+all day  sales at shops and channels, B2B orders at the warehouses: FEFO, never beyond stock;
+         the building project draws its own (project) stock on Tuesdays and Fridays
+20:30  (s, S) review: warehouses ship to shops and channels (available → in_transit, ETA next
+       morning) and everyone orders from suppliers (arriving after the lead time, sometimes late)
+end    one cross-region flu-vaccine transfer is still on the road (ETA in three days)
 
 Invariants: no posting takes more from a real bucket than the stock book holds; every line
 names its lot or serials and, at a warehouse, its bin; same seed → same postings (the only
-randomness is one ``random.Random(seed)`` consumed in a fixed order).
+randomness is one ``random.Random(seed)`` consumed in a fixed order; no set is iterated).
 """
 
 from __future__ import annotations
@@ -29,7 +33,7 @@ from zoneinfo import ZoneInfo
 from jxc.demo.demand import poisson
 from jxc.demo.items import INDUSTRY_CODES, DemoItem, ceil_to
 from jxc.demo.network import Network, SiteSpec, home_bin
-from jxc.demo.policy import B2B_LINES_PER_ORDER, Policy, Stream, build_policies, build_streams, short_lived
+from jxc.demo.policy import Policy, Stream, build_policies, build_streams, short_lived
 from jxc.demo.stockbook import Pick, Shelf
 from jxc.inventory.commands import MoveLine, PostStock
 
@@ -37,6 +41,7 @@ LOCAL = ZoneInfo("Asia/Shanghai")
 SUPPLIER, CUSTOMER, ADJUSTMENT = "@supplier", "@customer", "@adjustment"
 RETURN_RATE = {"channel": 0.03, "store": 0.004}  # share of non-fresh sale lines that come back
 LATE_DELIVERY = 0.08  # share of non-fresh supplier deliveries that arrive 1–4 days late
+MADE_TODAY = 5  # goods lasting this many days or less arrive made today and may be sold on arrival
 
 
 @dataclass
@@ -50,8 +55,9 @@ class HistoryStats:
 
 @dataclass(frozen=True)
 class Transfer:
+    """A shipment on the road: what left the warehouse, to be received at ``site`` on arrival."""
+
     document: str
-    warehouse: str
     site: str
     picks: list[tuple[DemoItem, Pick]]
 
@@ -122,12 +128,11 @@ class History:
         self.day, self.midnight = day, _local_midnight(day)
 
     def _simulate_day(self) -> None:
-        day = self.day
         self._write_off_expired()
         self._receive_deliveries()
         self._receive_transfers()
         self._inspect_returns()
-        if day.weekday() == 0:
+        if self.day.weekday() == 0:
             self._scrap_damaged()
         self._project_work()
         for site in self.network.sites:
@@ -135,8 +140,8 @@ class History:
         self._customer_returns()
         for site in self.network.selling_sites:
             self._replenish_site(site)
-        for warehouse in self.network.warehouses:
-            self._order_from_suppliers(warehouse)
+        for site in self.network.sites:
+            self._order_from_suppliers(site)
 
     # --- posting helpers ------------------------------------------------------------------
     def at(self, second: int) -> datetime:
@@ -209,23 +214,22 @@ class History:
         return Pick(lot, expiry, qty)
 
     def _age_on_arrival(self, item: DemoItem) -> int:
-        """Days since production when goods reach us: bakery and cut fruit are made the same day."""
+        """Days since production when goods reach us: the shortest-lived are made the same day."""
         shelf = item.shelf_life_days
-        if shelf is None:
-            return 0
-        if shelf <= 5:
+        if shelf is None or shelf <= MADE_TODAY:
             return 0
         return self.rng.randint(0, 1) if short_lived(item) else self.rng.randint(10, 90)
 
     def usable_from(self, item: DemoItem, day: date) -> date:
         """Earliest expiry a site receiving goods on ``day`` accepts: a day to sell fresh food, a month else."""
         shelf = item.shelf_life_days
-        if shelf is None or shelf <= 5:
+        if shelf is None or shelf <= MADE_TODAY:
             return day
         return day + timedelta(days=1 if short_lived(item) else 30)
 
-    def received_line(self, item: DemoItem, pick: Pick, source: str, warehouse: str, **extra: object) -> MoveLine:
-        line = self.line(item, pick, source, warehouse, **extra)  # type: ignore[arg-type]
+    def received_line(self, item: DemoItem, pick: Pick, source: str, site: str) -> MoveLine:
+        """A line bringing ``pick`` in from a virtual site; a new lot carries its dates."""
+        line = self.line(item, pick, source, site)
         if pick.lot is None or pick.expiry is None:
             return line
         produced = pick.expiry - timedelta(days=item.shelf_life_days or 0)
@@ -237,7 +241,7 @@ class History:
         lots: dict[str, Pick] = {}
         for site in self.network.sites:
             lines = []
-            for (site_code, sku), policy in self.policies.items():
+            for (site_code, _), policy in self.policies.items():
                 if site_code != site.code:
                     continue
                 item = policy.item
@@ -276,13 +280,13 @@ class History:
 
     def _receive_deliveries(self) -> None:
         grouped: dict[tuple[str, str], list[MoveLine]] = {}
-        for warehouse, item, qty in self.deliveries.pop(self.day, []):
-            self.on_order[(warehouse, item.sku)] -= qty
+        for site, item, qty in self.deliveries.pop(self.day, []):
+            self.on_order[(site, item.sku)] -= qty
             pick = self.new_stock(item, qty, age_days=self._age_on_arrival(item))
-            supplier = self.network.supplier_for(self.network.site(warehouse).region, item.industry)
-            grouped.setdefault((warehouse, supplier), []).append(self.received_line(item, pick, SUPPLIER, warehouse))
-            self.stock(warehouse, item, pick)
-        for (_warehouse, supplier), lines in grouped.items():
+            supplier = self.network.supplier_for(self.network.site(site).region, item.industry)
+            grouped.setdefault((site, supplier), []).append(self.received_line(item, pick, SUPPLIER, site))
+            self.stock(site, item, pick)
+        for (_site, supplier), lines in grouped.items():
             self.post("receipt", 7 * 3600 + self.rng.randrange(3 * 3600), lines, f"{self.document('PO')}/{supplier}")
 
     def _receive_transfers(self) -> None:
@@ -316,47 +320,45 @@ class History:
             self.inspections.setdefault(self.day + timedelta(days=1), []).append((site, item, pick))
 
     def _sell(self, site: SiteSpec) -> None:
+        """The day's tickets (a till basket, an online order, a B2B order) at one site, in time order."""
         tickets: list[tuple[int, int, Stream, list[DemoItem]]] = []
         for stream in self.streams[site.code]:
-            if stream.b2b:
-                mean_lines = sum(B2B_LINES_PER_ORDER) / 2
-                for _ in range(poisson(self.rng, stream.lines_on(self.day) / mean_lines)):
-                    wanted = self.rng.randint(*B2B_LINES_PER_ORDER)
-                    picked = {stream.pick(self.rng, self.day.month).sku: None for _ in range(wanted)}
-                    lines = [item for item in stream.items if item.sku in picked]
-                    tickets.append((stream.profile.draw_second(self.rng, self.day), len(tickets), stream, lines))
-            else:
-                for _ in range(poisson(self.rng, stream.lines_on(self.day))):
-                    item = stream.pick(self.rng, self.day.month)
-                    tickets.append((stream.profile.draw_second(self.rng, self.day), len(tickets), stream, [item]))
+            fewest, most = stream.lines_per_ticket
+            for _ in range(poisson(self.rng, stream.lines_on(self.day) / ((fewest + most) / 2))):
+                drawn = (stream.pick(self.rng, self.day.month) for _ in range(self.rng.randint(fewest, most)))
+                basket = list({item.sku: item for item in drawn}.values())  # distinct, in draw order
+                tickets.append((stream.profile.draw_second(self.rng, self.day), len(tickets), stream, basket))
         tickets.sort(key=lambda ticket: (ticket[0], ticket[1]))
-        for second, _, stream, wanted in tickets:
+        for second, _, stream, basket in tickets:
             if stream.b2b:
-                self._b2b_order(site, stream, second, wanted)
+                self._b2b_order(site, stream, second, basket)
             else:
-                self._retail_sale(site, second, wanted[0])
+                self._retail_sale(site, second, basket)
 
-    def _retail_sale(self, site: SiteSpec, second: int, item: DemoItem) -> None:
-        qty = self.rng.randint(*item.family.retail_ticks)
-        picks = self.shelf(site.code, item).take(qty, usable_from=self.day)
-        taken = sum(p.qty for p in picks)
-        if taken < qty:
-            self.stats.stockouts += 1
-        if not picks:
-            return
-        self.mark(site.code, item)
-        document = self.document(f"POS-{site.code}" if site.kind == "store" else (site.channel or "WEB").upper())
-        self.post("sale", second, [self.line(item, p, site.code, CUSTOMER) for p in picks], document)
-        if item.industry != "fresh" and not item.serial_tracked:
-            if self.rng.random() < RETURN_RATE.get(site.kind, 0.0):
+    def _retail_sale(self, site: SiteSpec, second: int, basket: list[DemoItem]) -> None:
+        lines: list[MoveLine] = []
+        for item in basket:
+            qty = self.rng.randint(*item.family.retail_ticks)
+            picks = self.shelf(site.code, item).take(qty, usable_from=self.day)
+            if sum(p.qty for p in picks) < qty:
+                self.stats.stockouts += 1
+            if not picks:
+                continue
+            self.mark(site.code, item)
+            lines.extend(self.line(item, p, site.code, CUSTOMER) for p in picks)
+            # Some non-food sales come back (serials stay sold: the bulk path checks them in the database).
+            if item.industry != "fresh" and not item.serial_tracked and self.rng.random() < RETURN_RATE[site.kind]:
                 back = Pick(picks[0].lot, picks[0].expiry, min(picks[0].qty, item.family.retail_ticks[0]))
                 due = self.day + timedelta(days=self.rng.randint(2, 6))
                 if due <= self.last_day:
                     self.returns_due.setdefault(due, []).append((site.code, item, back))
+        if lines:
+            prefix = f"POS-{site.code}" if site.kind == "store" else (site.channel or "WEB").upper()
+            self.post("sale", second, lines, self.document(prefix))
 
     def _b2b_order(self, site: SiteSpec, stream: Stream, second: int, wanted: list[DemoItem]) -> None:
         customer = self.rng.choice(stream.customers) if stream.customers else "B2B"
-        lines = []
+        lines: list[MoveLine] = []
         for item in wanted:
             qty = self.rng.randint(*item.family.b2b_packs) * item.order_pack_ticks
             # Hospitals and contractors refuse goods that would expire within a month.
@@ -378,6 +380,8 @@ class History:
         pending = self.review[site.code]
         for sku in sorted(pending, key=self.order.__getitem__):
             policy = self.policies[(site.code, sku)]
+            if policy.from_supplier:
+                continue  # the kitchen delivers these; see _order_from_suppliers
             item = policy.item
             reorder_point, order_up_to = policy.levels(self.day)
             position = self.shelf(site.code, item).total + self.in_transit[(site.code, sku)]
@@ -396,24 +400,30 @@ class History:
             document = self.document("TO")
             lines = [self.line(item, pick, warehouse, site.code, to_state="in_transit", eta=eta) for item, pick in picks]
             self.post("transfer_out", 20 * 3600 + 30 * 60 + self.rng.randrange(1800), lines, document)
-            self.arrivals.setdefault(arrival, []).append(Transfer(document, warehouse, site.code, picks))
+            self.arrivals.setdefault(arrival, []).append(Transfer(document, site.code, picks))
 
-    def _order_from_suppliers(self, warehouse: SiteSpec) -> None:
-        pending = self.review[warehouse.code]
+    def _order_from_suppliers(self, site: SiteSpec) -> None:
+        """Warehouses (and shops, for goods made daily) order from suppliers: (s, S) on usable stock."""
+        pending = self.review[site.code]
+        handled = []
         for sku in sorted(pending, key=self.order.__getitem__):
-            policy = self.policies[(warehouse.code, sku)]
+            policy = self.policies[(site.code, sku)]
+            if not policy.from_supplier:
+                continue
+            handled.append(sku)
             item = policy.item
             reorder_point, order_up_to = policy.levels(self.day)
             horizon = self.day + timedelta(days=2)
-            position = self.shelf(warehouse.code, item).usable(horizon) + self.on_order[(warehouse.code, sku)]
+            position = self.shelf(site.code, item).usable(horizon) + self.on_order[(site.code, sku)]
             if position <= reorder_point:
                 qty = ceil_to(order_up_to - position, policy.round_to)
                 lead = self.rng.randint(*item.family.lead_days)
                 if not short_lived(item) and self.rng.random() < LATE_DELIVERY:
                     lead += self.rng.randint(1, 4)  # port weather, customs: 供应延迟
-                self.deliveries.setdefault(self.day + timedelta(days=lead), []).append((warehouse.code, item, qty))
-                self.on_order[(warehouse.code, sku)] += qty
-        pending.clear()
+                self.deliveries.setdefault(self.day + timedelta(days=lead), []).append((site.code, item, qty))
+                self.on_order[(site.code, sku)] += qty
+        for sku in handled:
+            del pending[sku]
 
     def _project_work(self) -> None:
         """Building project PRJ-2026-017: materials received as project stock, drawn twice a week."""
@@ -443,18 +453,15 @@ class History:
         if vaccine is None or len(warehouses) < 2:
             return
         source, target = warehouses[0].code, warehouses[1].code
-        shelf = self.shelf(source, vaccine)
-        self.day = self.last_day + timedelta(days=1)
-        qty = min(shelf.usable(self.day + timedelta(days=60)) // 2, 10 * vaccine.order_pack_ticks)
-        picks = shelf.take(qty, usable_from=self.day + timedelta(days=60)) if qty > 0 else []
-        if not picks:
-            return
-        self.midnight = self.anchor - timedelta(minutes=30)
+        self._start_day(self.anchor.astimezone(LOCAL).date())
+        shipped_at = int((self.anchor - timedelta(minutes=30) - self.midnight).total_seconds())
+        shelf, good_until = self.shelf(source, vaccine), self.day + timedelta(days=60)
+        qty = min(shelf.usable(good_until) // 2, 10 * vaccine.order_pack_ticks)
+        picks = shelf.take(qty, usable_from=good_until) if qty > 0 else []
         eta = self.anchor + timedelta(days=3)
         lines = [self.line(vaccine, pick, source, target, to_state="in_transit", eta=eta) for pick in picks]
-        self.post("transfer_out", 0, lines, self.document("TO"))
+        self.post("transfer_out", shipped_at, lines, self.document("TO"))
         self.in_transit[(target, vaccine.sku)] += sum(p.qty for p in picks)
-
 
 
 def _local_midnight(day: date) -> datetime:

@@ -9,7 +9,7 @@ networks in one database); registration skips whatever already exists, so a re-r
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 from jxc.bootstrap import App
@@ -64,7 +64,7 @@ class Network:
     project_site: str
     suppliers: tuple[PartnerSpec, ...]
     customers: tuple[PartnerSpec, ...]
-    head_office: str = field(default="")
+    head_office: str  # keeps the anchor time (see ensure_network)
 
     def site(self, code: str) -> SiteSpec:
         return next(site for site in self.sites if site.code == code)

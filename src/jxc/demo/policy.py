@@ -1,8 +1,9 @@
 """Demand streams per site and the (s, S) replenishment policy of every stocked item.
 
 A *stream* is one kind of demand at one site (drinks at a store, B2B hospital orders at a
-warehouse, …): each day it draws a Poisson number of sale lines and spreads them over the day
-by its profile; each line picks an item by demand weight. An item's expected daily quantity
+warehouse, …): each day it draws a Poisson number of tickets (a till basket or online order of
+1–2 lines, a B2B order of 1–5) and spreads them over the day by its profile; each line picks an
+item by demand weight. An item's expected daily quantity
 at a site follows from the stream's density, so the (s, S) levels can be computed up front and
 scaled by season and by promotions known in advance (planners build stock before 双11).
 """
@@ -26,10 +27,12 @@ from jxc.demo.network import Network, SiteSpec
 # Densities derive from these, so an item sells at the same rate however many items the demo has.
 REFERENCE_ITEMS = 500
 TARGET_LINES_PER_DAY: Mapping[str, float] = {
-    "drink": 16.0, "grocery": 17.0, "pharmacy": 4.0,  # per store
+    "drink": 15.0, "grocery": 15.0, "pharmacy": 4.0,  # per store
     "tmall": 16.0, "douyin": 14.0,  # per channel
-    "hospital": 12.0, "contractor": 10.0,  # per warehouse, B2B order lines
+    "hospital": 10.0, "contractor": 8.0,  # per warehouse, B2B order lines
 }
+# Lines on one ticket: a till basket or online order, and a hospital's or contractor's order.
+RETAIL_LINES_PER_TICKET = (1, 2)
 B2B_LINES_PER_ORDER = (1, 5)
 
 
@@ -42,7 +45,8 @@ class Stream:
     density: float  # sale lines per day per unit of demand weight
     b2b: bool = False
     customers: tuple[str, ...] = ()
-    _monthly: dict[int, tuple[list[float], float]] = field(default_factory=dict)
+    lines_per_ticket: tuple[int, int] = RETAIL_LINES_PER_TICKET
+    _monthly: dict[int, tuple[list[float], float]] = field(default_factory=dict, init=False, repr=False)
 
     def _weights(self, month: int) -> tuple[list[float], float]:
         found = self._monthly.get(month)
@@ -100,7 +104,8 @@ def build_streams(network: Network, items: list[DemoItem]) -> dict[str, list[Str
             profile = PROFILES["online" if site.kind == "channel" else name]
             b2b = site.kind == "warehouse"
             customers = tuple(network.customers_for(site.region, name)) if b2b else ()
-            streams.append(Stream(site, name, profile, stream_items, densities[name], b2b, customers))
+            streams.append(Stream(site, name, profile, stream_items, densities[name], b2b, customers,
+                                  B2B_LINES_PER_ORDER if b2b else RETAIL_LINES_PER_TICKET))
         by_site[site.code] = streams
     return by_site
 
@@ -125,6 +130,7 @@ class Policy:
     round_to: int = 1
     minimum: int = 1
     safety: int = 0  # extra ticks on the reorder point (one large sale line), against lumpy demand
+    from_supplier: bool = False  # ordered from a supplier (warehouses, daily goods) rather than transferred
     horizon: int = 3  # look this many days ahead for promotions
 
     def rate(self, day: date) -> float:
@@ -146,30 +152,39 @@ def short_lived(item: DemoItem) -> bool:
     return shelf is not None and shelf <= 30
 
 
+def made_daily(item: DemoItem) -> bool:
+    """Baked or cut the same day: the central kitchen delivers straight to the stores (门店直送)."""
+    shelf = item.shelf_life_days
+    return shelf is not None and shelf <= 4
+
+
 def site_policy(item: DemoItem, daily: float, channel: str | None) -> Policy:
-    """Stores and channels: next-day delivery from their warehouse."""
-    largest_sale = item.family.retail_ticks[1]
+    """Stores and channels: next-day delivery from their warehouse (or the kitchen, for daily goods)."""
+    smallest_sale, largest_sale = item.family.retail_ticks
+    if made_daily(item):
+        return Policy(item, [(daily, channel)], reorder_days=1.0, cover_days=1.0, minimum=smallest_sale,
+                      safety=smallest_sale, from_supplier=True)
     if short_lived(item):
+        # Fresh stock reaches the shop a few days old (FEFO at the warehouse): hold little of it.
+        # Safety is one large sale: slow lines sell in lumps (a 2 kg bag of apples), not in averages.
         shelf = item.shelf_life_days or 1
-        return Policy(item, [(daily, channel)], reorder_days=1.5, cover_days=min(6.0, max(1.0, shelf * 0.35)),
-                      minimum=largest_sale, safety=largest_sale)
+        return Policy(item, [(daily, channel)], reorder_days=1.5, cover_days=min(5.0, max(1.0, shelf * 0.25)),
+                      minimum=smallest_sale, safety=largest_sale)
     return Policy(item, [(daily, channel)], reorder_days=3.0, cover_days=10.0, minimum=largest_sale,
                   safety=largest_sale)
 
 
-def warehouse_policy(item: DemoItem, components: list[tuple[float, str | None]]) -> Policy:
+def warehouse_policy(item: DemoItem, components: list[tuple[float, str | None]], *, b2b: bool) -> Policy:
     """Warehouses: supplier lead time plus safety, bought in whole cases."""
     lead = item.family.lead_days[1]
-    shelf_life = item.shelf_life_days
-    if shelf_life is not None and shelf_life <= 5:  # baked or cut today: order daily, hold a day's worth
-        return Policy(item, components, reorder_days=lead + 0.5, cover_days=1.0, round_to=item.case_ticks,
-                      minimum=item.case_ticks, horizon=2)
     if short_lived(item):
         shelf = item.shelf_life_days or 1
-        return Policy(item, components, reorder_days=lead + 1.0, cover_days=min(6.0, max(2.0, shelf * 0.3)),
-                      round_to=item.case_ticks, minimum=item.case_ticks, horizon=7)
+        return Policy(item, components, reorder_days=lead + 0.5, cover_days=min(4.0, max(1.5, shelf * 0.2)),
+                      round_to=item.case_ticks, minimum=item.case_ticks, horizon=7, from_supplier=True)
+    # B2B orders come in whole packs and cases: keep one large order line in reserve.
+    largest_order = item.family.b2b_packs[1] * item.order_pack_ticks if b2b else 0
     return Policy(item, components, reorder_days=lead + 5.0, cover_days=30.0, round_to=item.case_ticks,
-                  minimum=item.case_ticks, horizon=10)
+                  minimum=item.case_ticks, safety=largest_order, horizon=10, from_supplier=True)
 
 
 def build_policies(network: Network, streams: dict[str, list[Stream]]) -> dict[tuple[str, str], Policy]:
@@ -177,6 +192,7 @@ def build_policies(network: Network, streams: dict[str, list[Stream]]) -> dict[t
     policies: dict[tuple[str, str], Policy] = {}
     feeds: dict[tuple[str, str], list[tuple[float, str | None]]] = {}
     items_by_sku: dict[str, DemoItem] = {}
+    sold_b2b: set[tuple[str, str]] = set()
     for site in network.sites:
         for stream in streams[site.code]:
             for item in stream.items:
@@ -184,9 +200,12 @@ def build_policies(network: Network, streams: dict[str, list[Stream]]) -> dict[t
                 daily = stream.daily_ticks(item)
                 if stream.b2b or site.supplied_by is None:  # B2B ships straight from the warehouse
                     feeds.setdefault((site.code, item.sku), []).append((daily, None))
+                    sold_b2b.add((site.code, item.sku))
                     continue
-                policies[(site.code, item.sku)] = site_policy(item, daily, site.channel)
-                feeds.setdefault((site.supplied_by, item.sku), []).append((daily, site.channel))
+                policy = policies[(site.code, item.sku)] = site_policy(item, daily, site.channel)
+                if not policy.from_supplier:
+                    feeds.setdefault((site.supplied_by, item.sku), []).append((daily, site.channel))
     for (warehouse, sku), components in feeds.items():
-        policies[(warehouse, sku)] = warehouse_policy(items_by_sku[sku], components)
+        policies[(warehouse, sku)] = warehouse_policy(
+            items_by_sku[sku], components, b2b=(warehouse, sku) in sold_b2b)
     return policies

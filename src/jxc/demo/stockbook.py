@@ -94,18 +94,6 @@ class Shelf:
         self.total -= qty - left
         return picks
 
-    def take_lot(self, lot: str | None, qty: int) -> Pick | None:
-        """Take up to ``qty`` of one named lot (a reservation or a named transfer)."""
-        for index, entry in enumerate(self.lots):
-            if entry.lot == lot:
-                taken = min(qty, entry.qty)
-                entry.qty -= taken
-                self.total -= taken
-                if entry.qty == 0:
-                    del self.lots[index]
-                return Pick(entry.lot, entry.expiry, taken)
-        return None
-
     def remove_expired(self, today: date) -> list[Pick]:
         """Take out every lot that expired before ``today`` (for the write-off)."""
         expired = [e for e in self.lots if e.expiry is not None and e.expiry < today]
