@@ -109,8 +109,8 @@ def main() -> None:
             for pragma in ("journal_mode=WAL", "synchronous=NORMAL", "foreign_keys=ON", *SQLITE_TUNING):
                 conn.execute(f"PRAGMA {pragma}")
         else:
-            raw = db.engine.raw_connection()
-            conn = raw.driver_connection
+            pooled = db.engine.raw_connection()
+            conn = pooled.driver_connection
         with Timer() as raw_time:
             cur = conn.cursor()
             per_txn = args.batch * args.lines  # about as many movements per transaction as jxc's batches
@@ -119,7 +119,10 @@ def main() -> None:
                     cur.execute("BEGIN IMMEDIATE")
                 write_batch(cur, rows[start : start + per_txn], sql)
                 conn.commit() if db.backend == "postgres" else cur.execute("COMMIT")
-        conn.close()
+        if db.backend == "sqlite":
+            conn.close()
+        else:
+            pooled.close()
 
     jxc_rate = movements / jxc_time.seconds
     raw_rate = len(rows) / raw_time.seconds

@@ -55,8 +55,7 @@ def build_rows(documents: Sequence[Sequence[Flow]], *, dialect: str) -> list[Raw
             rows.append(RawMovement(
                 posting=posting if line == 0 else None,
                 movement=(_id(new_id(), dialect), _id(posting_id, dialect), line + 1, _id(item, dialect), minor,
-                          _id(src, dialect), _id(dst, dialect), _id(s_site, dialect), _id(t_site, dialect), s_state,
-                          t_state, None, None, _ts(now, dialect), None),
+                          _id(src, dialect), _id(dst, dialect), _ts(now, dialect), None),
                 source_balance=(_id(src, dialect), _id(item, dialect), _id(s_site, dialect),
                                 _id(s_owner, dialect) if s_owner else None, s_state, s_virtual, s_virtual, -minor),
                 target_balance=(_id(dst, dialect), _id(item, dialect), _id(t_site, dialect),
@@ -72,7 +71,7 @@ INSERT_POSTING = (
 )
 INSERT_MOVEMENT = (
     "INSERT INTO inv_movements (id, posting_id, line_no, item_id, quantity, from_bucket_id, to_bucket_id,"
-    " from_site_id, to_site_id, from_state, to_state, lot_id, serial, occurred_at, eta) VALUES ({p})"
+    " occurred_at, eta) VALUES ({p})"
 )
 SHRINK_BALANCE = "UPDATE inv_balances SET quantity = quantity + {m} WHERE bucket_id = {m}"
 UPSERT_BALANCE = (
@@ -93,7 +92,7 @@ def statements(dialect: str) -> Statements:
     mark = "?" if dialect == "sqlite" else "%s"
     return Statements(
         posting=INSERT_POSTING.format(p=", ".join([mark] * 8)),
-        movement=INSERT_MOVEMENT.format(p=", ".join([mark] * 15)),
+        movement=INSERT_MOVEMENT.format(p=", ".join([mark] * 9)),
         upsert=UPSERT_BALANCE.format(p=", ".join([mark] * 8)),
         # A real bucket losing stock exists already; an upsert would trip the CHECK on its proposed row.
         shrink=SHRINK_BALANCE.format(m=mark),

@@ -60,18 +60,20 @@ def main() -> None:
             site_facts = app.sites.by_code(uow, {s[1] for s in sales} | {"@supplier", "@customer"})
         customer, supplier = site_facts["@customer"], site_facts["@supplier"]
         pairs = sorted({(s[0], s[1]) for s in sales})
-        seed_rows = build_rows([(items[sku].id, supplier.id, None, "available", site_facts[site].id,
-                                 site_facts[site].organisation_id, "available", 100_000, True) for sku, site in pairs],
+        seed_rows = build_rows([[(items[sku].id, supplier.id, None, "available", site_facts[site].id,
+                                  site_facts[site].organisation_id, "available", 100_000, True)] for sku, site in pairs],
                                dialect=db.backend)
-        rows = build_rows([(items[sku].id, site_facts[site].id, site_facts[site].organisation_id, "available",
-                            customer.id, None, "available", qty, False) for sku, site, qty in sales], dialect=db.backend)
+        rows = build_rows([[(items[sku].id, site_facts[site].id, site_facts[site].organisation_id, "available",
+                             customer.id, None, "available", qty, False)] for sku, site, qty in sales],
+                          dialect=db.backend)
         sql = statements(db.backend)
         if db.backend == "sqlite":
             conn = sqlite3.connect(db.sqlite_path, isolation_level=None)
             for pragma in ("journal_mode=WAL", "synchronous=NORMAL", "foreign_keys=ON", "busy_timeout=30000", *SQLITE_TUNING):
                 conn.execute(f"PRAGMA {pragma}")
         else:
-            conn = db.engine.raw_connection().driver_connection
+            pooled = db.engine.raw_connection()
+            conn = pooled.driver_connection
         cur = conn.cursor()
         for row in seed_rows:
             write_one(cur, row, sql)
@@ -86,7 +88,10 @@ def main() -> None:
                     cur.execute("COMMIT")
                 else:
                     conn.commit()
-        conn.close()
+        if db.backend == "sqlite":
+            conn.close()
+        else:
+            pooled.close()
 
     jxc_rate = len(sales) / jxc_time.seconds
     raw_rate = len(rows) / raw_time.seconds

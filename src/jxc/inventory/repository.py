@@ -24,7 +24,7 @@ CHUNK = 500
 _POSTING_COLUMNS = ("id", "idempotency_key", "payload_hash", "kind", "document_ref", "occurred_at", "recorded_at",
                     "line_count")
 _MOVEMENT_COLUMNS = ("id", "posting_id", "line_no", "quantity", "occurred_at", "eta", "item_id", "from_bucket_id",
-                     "to_bucket_id", "from_site_id", "to_site_id", "from_state", "to_state", "lot_id", "serial")
+                     "to_bucket_id")
 _BALANCE_COLUMNS = ("bucket_id", "item_id", "site_id", "owner_id", "bin_id", "lot_id", "serial", "state",
                     "project_id", "is_virtual", "may_go_negative", "quantity")
 
@@ -128,7 +128,20 @@ class LedgerRepository:
         return found
 
     def movements_of(self, posting_id: UUID) -> list[Any]:
-        query = select(t.movements).where(t.movements.c.posting_id == posting_id).order_by(t.movements.c.line_no)
+        """A posting's movements with the dimensions of both buckets."""
+        m, source, target = t.movements, t.balances.alias("source"), t.balances.alias("target")
+        query = (
+            select(
+                m.c.id, m.c.line_no, m.c.item_id, m.c.quantity, m.c.from_bucket_id, m.c.to_bucket_id,
+                source.c.site_id.label("from_site_id"), target.c.site_id.label("to_site_id"),
+                source.c.state.label("from_state"), target.c.state.label("to_state"), target.c.lot_id,
+                target.c.serial, m.c.occurred_at, m.c.eta,
+            )
+            .join(source, source.c.bucket_id == m.c.from_bucket_id)
+            .join(target, target.c.bucket_id == m.c.to_bucket_id)
+            .where(m.c.posting_id == posting_id)
+            .order_by(m.c.line_no)
+        )
         return list(self.connection.execute(query))
 
     def posting_row(self, r: PostingRow) -> tuple[object, ...]:

@@ -39,7 +39,7 @@ from jxc.inventory.model import (
     expiry_from,
     validate_lot_dates,
 )
-from jxc.inventory.pipeline import BatchWriter, start_writer
+from jxc.inventory.pipeline import BatchWriter, collection_paused, start_writer
 from jxc.inventory.ports import ItemDirectory, SiteDirectory
 from jxc.inventory.repository import LedgerRepository, PostingRow
 from jxc.inventory.state_store import StateStore
@@ -123,6 +123,13 @@ class Ledger:
         """
         totals = [0, 0, 0]
         state = _ImportState()
+        with collection_paused():
+            return self._import(uow_factory, commands, batch_size, progress, parallel, totals, state)
+
+    def _import(
+        self, uow_factory: Callable[[], SqlUnitOfWork], commands: Iterable[PostStock], batch_size: int,
+        progress: Progress | None, parallel: bool, totals: list[int], state: _ImportState,
+    ) -> ImportReport:
         writer: BatchWriter | None = None
         sent = 0
         try:
@@ -188,7 +195,7 @@ class Ledger:
         return PostingResult(
             posting_id=existing.id, idempotency_key=existing.idempotency_key, replayed=True,
             movements=tuple(
-                MovementRecord(**{k: v for k, v in row._mapping.items() if k != "posting_id"}) for row in rows
+                MovementRecord(**row._mapping) for row in rows
             ),
         )
 

@@ -92,10 +92,7 @@ class PostingWriter:
         return Lane(
             source_key=source_key, target_key=target_key,
             source_guarded=not source_site.may_go_negative, target_guarded=not target_site.may_go_negative,
-            movement_columns=(
-                uid(source.item_id), source_key, target_key, uid(source.site_id), uid(target.site_id),
-                str(source.state), str(target.state), _opt(uid, target.lot_id), target.serial,
-            ),
+            movement_columns=(uid(source.item_id), source_key, target_key),
             source_row=balance_row(source, source_key, source_site),
             target_row=balance_row(target, target_key, target_site),
             item_code=self.item_codes.get(source.item_id, str(source.item_id)),

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-26 00:54:19.511725
+Create Date: 2026-11-26 01:32:58.835319
 """
 
 from __future__ import annotations
@@ -267,12 +267,6 @@ def upgrade() -> None:
         sa.Column("quantity", jxc.db.types.Qty(), nullable=False),
         sa.Column("from_bucket_id", sa.Uuid(), nullable=False),
         sa.Column("to_bucket_id", sa.Uuid(), nullable=False),
-        sa.Column("from_site_id", sa.Uuid(), nullable=False),
-        sa.Column("to_site_id", sa.Uuid(), nullable=False),
-        sa.Column("from_state", sa.String(length=40), nullable=False),
-        sa.Column("to_state", sa.String(length=40), nullable=False),
-        sa.Column("lot_id", sa.Uuid(), nullable=True),
-        sa.Column("serial", sa.String(length=80), nullable=True),
         sa.Column("occurred_at", jxc.db.types.UtcDateTime(timezone=True), nullable=False),
         sa.Column("eta", jxc.db.types.UtcDateTime(timezone=True), nullable=True),
         sa.CheckConstraint("quantity > 0", name=op.f("ck_inv_movements_positive_quantity")),
