@@ -80,7 +80,8 @@ def shape_of(line: MoveLine) -> ShapeKey:
             line.production_date, line.expiry_date, line.from_bin, line.to_bin, line.from_project, line.to_project)
 
 
-def _shape_text(key: ShapeKey) -> str:
+def shape_text(key: ShapeKey) -> str:
+    """Canonical text of a line shape (memoised: bulk imports repeat shapes)."""
     text = _SHAPE_TEXT.get(key)
     if text is None:
         # str() turns StrEnum states into their values; a StrEnum and its value are equal keys anyway.
@@ -91,21 +92,34 @@ def _shape_text(key: ShapeKey) -> str:
     return text
 
 
-def posting_fingerprint(command: PostStock, shapes: Sequence[ShapeKey] | None = None) -> str:
-    """Canonical hash of a PostStock: equal payloads (3 == "3.0", +08:00 == UTC) hash equal.
+_HEAD_TEXT: dict[tuple[object, ...], str] = {}
 
-    Built from ``repr`` of plain values (str, int, None, date: stable across runs); each line's
-    shape text is memoised, since bulk imports repeat shapes and this runs once per posting.
+
+def posting_fingerprint(command: PostStock) -> str:
+    """Canonical hash of a PostStock: equal payloads (3 == "3.0", +08:00 == UTC) hash equal."""
+    return fingerprint_with(command, [shape_text(shape_of(line)) for line in command.lines])
+
+
+def fingerprint_with(command: PostStock, shape_texts: Sequence[str]) -> str:
+    """The fingerprint, given each line's shape text (the bulk path has them at hand).
+
+    Built from ``repr`` of plain values (str, int, None, date: stable across runs), since this
+    runs once per posting on the bulk path.
     """
-    if shapes is None:
-        shapes = [shape_of(line) for line in command.lines]
-    parts = [repr((command.kind, _utc_or_none(command.occurred_at), command.document_ref,
-                   command.reassign_project))]
-    for line, key in zip(command.lines, shapes, strict=True):
-        parts.append(_shape_text(key))
-        parts.append(_quantity_text(line.quantity))
-        parts.append(repr(line.serials) if line.serials else "")
-        parts.append("" if line.eta is None else repr(_utc_or_none(line.eta)))
+    head = (command.kind, command.occurred_at, command.document_ref, command.reassign_project)
+    head_text = _HEAD_TEXT.get(head)
+    if head_text is None:
+        head_text = repr((command.kind, _utc_or_none(command.occurred_at), command.document_ref,
+                          command.reassign_project))
+        if len(_HEAD_TEXT) > 100_000:
+            _HEAD_TEXT.clear()
+        _HEAD_TEXT[head] = head_text
+    parts = [head_text]
+    for line, text in zip(command.lines, shape_texts, strict=True):
+        parts.append(
+            f"{text}\x1e{_quantity_text(line.quantity)}\x1e{repr(line.serials) if line.serials else ''}\x1e"
+            f"{'' if line.eta is None else repr(_utc_or_none(line.eta))}"
+        )
     return hashlib.blake2b("\x1f".join(parts).encode(), digest_size=32).hexdigest()
 
 

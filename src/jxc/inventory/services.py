@@ -24,8 +24,10 @@ from jxc.inventory.commands import (
     PostingResult,
     PostStock,
     ShapeKey,
+    fingerprint_with,
     posting_fingerprint,
     shape_of,
+    shape_text,
 )
 from jxc.inventory.model import (
     Bucket,
@@ -169,9 +171,16 @@ class Ledger:
             keys: list[tuple[str, str]] = []
             resolver = _Resolver(self, uow, repo, commands, allocate=False, shapes=state.shapes, lots=state.lots)
             writer = resolver.writer(known=state.known)
+            known_shapes = state.shapes
             for command in commands:
-                shapes = [shape_of(line) for line in command.lines]
-                digest = posting_fingerprint(command, shapes)
+                shapes = []
+                for line in command.lines:
+                    shape_key = shape_of(line)
+                    shape = known_shapes.get(shape_key)
+                    if shape is None:
+                        shape = known_shapes[shape_key] = _Shape(text=shape_text(shape_key))
+                    shapes.append(shape)
+                digest = fingerprint_with(command, [shape.text for shape in shapes])
                 key = command.idempotency_key
                 earlier_digest = existing.get(key) or seen.get(key) or state.in_flight.get(key)
                 if earlier_digest is not None:
@@ -239,13 +248,15 @@ def _record(m: Movement) -> MovementRecord:
     )
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class _Shape:
-    """A resolved line minus its quantity: the buckets it joins (bulk lines repeat these)."""
+    """A line minus its quantity: its canonical text and, once a plain line of this shape has been
+    resolved, the lane it runs on (bulk lines repeat shapes over and over)."""
 
-    lane: Lane
-    sku: str
-    base_unit: str
+    text: str
+    lane: Lane | None = None
+    sku: str = ""
+    base_unit: str = ""
 
 
 class _Resolver:
@@ -345,25 +356,22 @@ class _Resolver:
         return movements, posting
 
     def try_fast(
-        self, command: PostStock, shape_keys: Sequence[ShapeKey], writer: PostingWriter, *, digest: str,
+        self, command: PostStock, shapes: Sequence[_Shape], writer: PostingWriter, *, digest: str,
     ) -> bool:
-        """Bulk path: when every line runs on a known shape, write it without building objects."""
-        if not command.lines or command.reassign_project:
+        """Bulk path: when every line runs on a known lane, write it without building objects."""
+        lines = command.lines
+        if not lines or command.reassign_project:
             return False
-        shapes = self._shapes
-        found = []
-        for line, key in zip(command.lines, shape_keys, strict=True):
-            shape = None if line.serials else shapes.get(key)
-            if shape is None:
+        for line, shape in zip(lines, shapes, strict=True):
+            if shape.lane is None or line.serials:
                 return False
-            found.append(shape)
         occurred = require_aware(command.occurred_at, field="occurred_at") if command.occurred_at else self.now
         when = writer.repo.encoder.when
         occurred_text = when(occurred)
         posting_key = new_id_hex()
         entries = []
         line_no = 0
-        for line, shape in zip(command.lines, found, strict=True):
+        for line, shape in zip(lines, shapes, strict=True):
             line_no += 1
             quantity = line.quantity
             if type(quantity) is int and quantity > 0 and line.unit is None:
@@ -394,7 +402,11 @@ class _Resolver:
         if m.target.serial is not None or State.IN_TRANSIT in (m.source.state, m.target.state):
             return
         item = self.items[line.sku]
-        self._shapes[shape_of(line)] = _Shape(lane=writer.lane(m), sku=item.sku, base_unit=item.base_unit)
+        key = shape_of(line)
+        shape = self._shapes.get(key)
+        if shape is None:
+            shape = self._shapes[key] = _Shape(text=shape_text(key))
+        shape.lane, shape.sku, shape.base_unit = writer.lane(m), item.sku, item.base_unit
 
     def _line(
         self, line: MoveLine, where: str, posting_id: UUID, occurred: datetime, offset: int, writer: PostingWriter,
