@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
@@ -11,7 +11,7 @@ from functools import lru_cache
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import Connection, and_, bindparam, select, tuple_, update
+from sqlalchemy import Connection, and_, bindparam, select, tuple_
 from sqlalchemy.dialects import postgresql, sqlite
 
 from jxc.db.bulk import BulkStatement, ValueEncoder
@@ -35,6 +35,8 @@ class _Statements:
     movements: BulkStatement
     balances: BulkStatement
     shrink: str
+    transit: BulkStatement
+    consume_transit: str
 
 
 def _key(value: object) -> str:
@@ -79,6 +81,13 @@ def _statements(dialect: str) -> _Statements:
             suffix="ON CONFLICT (bucket_id) DO UPDATE SET quantity = inv_balances.quantity + excluded.quantity",
         ),
         shrink="UPDATE inv_balances SET quantity = quantity + {m} WHERE bucket_id = {m}".format(
+            m="?" if dialect == "sqlite" else "%s"
+        ),
+        transit=BulkStatement(
+            t.transit_eta, ("id", "bucket_id", "eta", "item_id", "site_id", "quantity"), dialect,
+            suffix="ON CONFLICT (id) DO UPDATE SET quantity = inv_transit_eta.quantity + excluded.quantity",
+        ),
+        consume_transit="UPDATE inv_transit_eta SET quantity = quantity - {m} WHERE id = {m}".format(
             m="?" if dialect == "sqlite" else "%s"
         ),
     )
@@ -272,31 +281,37 @@ class LedgerRepository:
 
     # --- in-transit ETA projection ----------------------------------------------------------
     def add_transit(self, rows: Sequence[tuple[Bucket, datetime | None, Decimal]]) -> None:
-        if not rows:
-            return
-        statement = self._upsert(t.transit_eta)
-        statement = statement.on_conflict_do_update(
-            index_elements=[t.transit_eta.c.id],
-            set_={"quantity": t.transit_eta.c.quantity + statement.excluded.quantity},
-        )
-        self.connection.execute(statement, [
-            {"id": stable_id(b.id, eta), "bucket_id": b.id, "eta": eta, "item_id": b.item_id,
-             "site_id": b.site_id, "quantity": qty}
-            for b, eta, qty in rows
+        """Add in-transit quantity per (bucket, ETA) slice."""
+        uid, when, qty = self.encoder.uid, self.encoder.when, self.encoder.qty
+        _statements(self.dialect).transit.run_encoded(self.connection, [
+            (stable_id(b.id, eta).hex, uid(b.id), None if eta is None else when(eta), uid(b.item_id), uid(b.site_id),
+             qty(amount))
+            for b, eta, amount in rows
         ])
 
-    def consume_transit(self, bucket: Bucket, quantity: Decimal) -> None:
-        """Take quantity out of a bucket's ETA slices, earliest ETA first (unknown ETA last)."""
-        te = t.transit_eta
-        query = select(te.c.id, te.c.eta, te.c.quantity).where(te.c.bucket_id == bucket.id, te.c.quantity > 0)
-        slices = sorted(self.connection.execute(query), key=lambda r: (r.eta is None, r.eta or datetime.min))
-        left = quantity
-        for slice_id, _eta, available in slices:
-            if left <= 0:
-                break
-            take = min(available, left)
-            self.connection.execute(update(te).where(te.c.id == slice_id).values(quantity=te.c.quantity - take))
-            left -= take
+    def consume_transit(self, taken: Mapping[UUID, Decimal]) -> None:
+        """Take quantities out of buckets' ETA slices, earliest ETA first (unknown ETA last)."""
+        if not taken:
+            return
+        keys = {bucket_id.hex: amount for bucket_id, amount in taken.items()}
+        slices: dict[str, list[tuple[object, object, int]]] = {}
+        for part in chunks(list(keys), 900):
+            sql = (f"SELECT bucket_id, id, eta, quantity FROM inv_transit_eta WHERE quantity > 0 AND bucket_id IN "
+                   f"({', '.join([self._mark] * len(part))})")
+            for bucket_id, slice_id, eta, quantity in self.connection.exec_driver_sql(sql, tuple(part)):
+                slices.setdefault(_key(bucket_id), []).append((slice_id, eta, int(quantity)))
+        updates = []
+        qty = self.encoder.qty
+        for key, amount in keys.items():
+            left = qty(amount)
+            for slice_id, _eta, available in sorted(slices.get(key, []), key=lambda r: (r[1] is None, str(r[1]))):
+                if left <= 0:
+                    break
+                take = min(available, left)
+                updates.append((take, slice_id))
+                left -= take
+        if updates:
+            self.connection.exec_driver_sql(_statements(self.dialect).consume_transit, updates)  # type: ignore[arg-type]
 
     # --- serials --------------------------------------------------------------------------
     def serial_locations(self, item_id: UUID, serials: Sequence[str]) -> dict[str, UUID | None]:

@@ -169,8 +169,9 @@ class Ledger:
             existing = repo.digests_by_key([_require_key(c.idempotency_key) for c in commands])
             seen: dict[str, str] = {}
             keys: list[tuple[str, str]] = []
-            resolver = _Resolver(self, uow, repo, commands, allocate=False, shapes=state.shapes, lots=state.lots)
-            writer = resolver.writer(known=state.known)
+            resolver = _Resolver(self, uow, repo, commands, allocate=False, shapes=state.shapes, lots=state.lots,
+                                 bins=state.bins)
+            writer = resolver.writer(known=state.known, lanes=state.lanes)
             known_shapes = state.shapes
             for command in commands:
                 shapes = []
@@ -216,6 +217,8 @@ class _ImportState:
     shapes: dict[tuple[object, ...], _Shape] = field(default_factory=dict)  # line shapes → lanes
     known: dict[str, int] = field(default_factory=dict)  # balances as the prepared batches leave them
     lots: dict[tuple[UUID, str], Lot] = field(default_factory=dict)  # lots seen or created so far
+    bins: dict[tuple[str, str], UUID] = field(default_factory=dict)  # (site, bin code) → bin id
+    lanes: dict[tuple[UUID, UUID], Lane] = field(default_factory=dict)  # bucket pairs → encoded lanes
     in_flight: dict[str, str] = field(default_factory=dict)  # keys of the batch being written → digest
     last_keys: list[tuple[str, str]] = field(default_factory=list)  # (key, digest) of the last batch
 
@@ -265,7 +268,7 @@ class _Resolver:
     def __init__(
         self, ledger: Ledger, uow: SqlUnitOfWork, repo: LedgerRepository, commands: Sequence[PostStock],
         *, allocate: bool, shapes: dict[tuple[object, ...], _Shape] | None = None,
-        lots: dict[tuple[UUID, str], Lot] | None = None,
+        lots: dict[tuple[UUID, str], Lot] | None = None, bins: dict[tuple[str, str], UUID] | None = None,
     ) -> None:
         self.ledger, self.uow, self.repo, self.allocate = ledger, uow, repo, allocate
         lines = [line for c in commands for line in c.lines]
@@ -281,15 +284,17 @@ class _Resolver:
             self.lots.update(repo.lots_by_number(missing))
         self.machine = ledger.states.machine(uow)
         self.now = uow.clock.now()
-        self._bins: dict[tuple[str, str], UUID] = {}
+        self._bins: dict[tuple[str, str], UUID] = {} if bins is None else bins
         self._shapes: dict[ShapeKey, _Shape] = {} if shapes is None else shapes
         self._checked: set[tuple[UUID, UUID, bool]] = set()
         self._projects: dict[str, UUID] = {}
 
-    def writer(self, *, known: dict[str, int] | None = None) -> PostingWriter:
+    def writer(
+        self, *, known: dict[str, int] | None = None, lanes: dict[tuple[UUID, UUID], Lane] | None = None,
+    ) -> PostingWriter:
         return PostingWriter(
             repo=self.repo, sites=self.sites_by_id, item_codes={i.id: i.sku for i in self.items.values()},
-            known={} if known is None else known,
+            known={} if known is None else known, lanes={} if lanes is None else lanes,
         )
 
     # -- lookups with field-naming errors --

@@ -62,7 +62,7 @@ class PostingWriter:
     projected: list[Movement] = field(default_factory=list)  # movements that touch transit or serial projections
     new_lots: list[Lot] = field(default_factory=list)
     known: dict[str, int] = field(default_factory=dict)  # storage key → balance read in this transaction
-    _lanes: dict[tuple[UUID, UUID], Lane] = field(default_factory=dict)
+    lanes: dict[tuple[UUID, UUID], Lane] = field(default_factory=dict)
 
     @property
     def empty(self) -> bool:
@@ -70,9 +70,9 @@ class PostingWriter:
 
     def lane(self, movement: Movement) -> Lane:
         key = (movement.source_id, movement.target_id)
-        found = self._lanes.get(key)
+        found = self.lanes.get(key)
         if found is None:
-            found = self._lanes[key] = self._make_lane(movement)
+            found = self.lanes[key] = self._make_lane(movement)
         return found
 
     def _make_lane(self, m: Movement) -> Lane:
@@ -220,9 +220,11 @@ class WriteSet:
                 bucket, qty = adds.get((m.target_id, m.eta), (m.target, Decimal(0)))
                 adds[(m.target_id, m.eta)] = (bucket, qty + m.quantity)
         repo.add_transit([(bucket, eta, qty) for (_, eta), (bucket, qty) in adds.items()])
+        taken: dict[UUID, Decimal] = {}
         for m in self.projected:
             if m.source.state == State.IN_TRANSIT and not self.sites[m.source.site_id].is_virtual:
-                repo.consume_transit(m.source, m.quantity)
+                taken[m.source_id] = taken.get(m.source_id, Decimal(0)) + m.quantity
+        repo.consume_transit(taken)
 
     def _place_serials(self, repo: LedgerRepository) -> None:
         last: dict[tuple[UUID, str], tuple[Bucket, bool, datetime]] = {}
