@@ -11,13 +11,14 @@ from functools import lru_cache
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import Connection, and_, bindparam, select, tuple_
+from sqlalchemy import Connection, bindparam, select, tuple_
 from sqlalchemy.dialects import postgresql, sqlite
 
-from jxc.db.bulk import BulkStatement, ValueEncoder
+from jxc.db.bulk import BulkStatement, ValueEncoder, execute, execute_many
 from jxc.inventory import tables as t
 from jxc.inventory.model import Bucket, Lot, StockCandidate
 from jxc.kernel.ids import stable_id
+from jxc.kernel.quantity import from_minor
 
 CHUNK = 500
 
@@ -47,28 +48,6 @@ def _key(value: object) -> str:
 # Statements built once: SQLAlchemy then reuses their compiled form (the till path runs these per sale).
 _POSTING_BY_KEY = select(t.postings).where(t.postings.c.idempotency_key == bindparam("key"))
 _POSTINGS_BY_KEY = select(t.postings).where(t.postings.c.idempotency_key.in_(bindparam("keys", expanding=True)))
-
-
-@lru_cache(maxsize=64)
-def _candidates_query(*, project: bool, lot: bool, bin: bool, serials: bool, lock: bool) -> Any:
-    b, lot_table = t.balances, t.lots
-    conditions = [
-        b.c.item_id == bindparam("item_id"), b.c.site_id == bindparam("site_id"), b.c.state == bindparam("state"),
-        b.c.quantity > 0,
-        b.c.project_id == bindparam("project_id") if project else b.c.project_id.is_(None),
-    ]
-    if lot:
-        conditions.append(b.c.lot_id == bindparam("lot_id"))
-    if bin:
-        conditions.append(b.c.bin_id == bindparam("bin_id"))
-    if serials:
-        conditions.append(b.c.serial.in_(bindparam("serials", expanding=True)))
-    query = (
-        select(b, lot_table.c.lot_no, lot_table.c.expiry_date, lot_table.c.received_at)
-        .select_from(b.outerjoin(lot_table, lot_table.c.id == b.c.lot_id))
-        .where(and_(*conditions))
-    )
-    return query.with_for_update(of=b) if lock else query
 
 
 @lru_cache(maxsize=4)
@@ -133,7 +112,7 @@ class LedgerRepository:
         for part in chunks(list(keys), 900):
             sql = (f"SELECT idempotency_key, payload_hash FROM inv_postings WHERE idempotency_key IN "
                    f"({', '.join([self._mark] * len(part))})")
-            found.update(self.connection.exec_driver_sql(sql, tuple(part)).all())  # type: ignore[arg-type]
+            found.update(execute(self.connection, sql, part))
         return found
 
     def movements_of(self, posting_id: UUID) -> list[Any]:
@@ -172,7 +151,7 @@ class LedgerRepository:
             sql = f"SELECT bucket_id, quantity FROM inv_balances WHERE bucket_id IN ({', '.join([mark] * len(part))})"
             if lock and self.dialect == "postgresql":
                 sql += " ORDER BY bucket_id FOR UPDATE"
-            for key, quantity in self.connection.exec_driver_sql(sql, tuple(part)):
+            for key, quantity in execute(self.connection, sql, part):
                 found[key if isinstance(key, str) else key.hex] = int(quantity)
         return found
 
@@ -193,7 +172,7 @@ class LedgerRepository:
                 others.append((*rows[key], delta))
         statements = _statements(self.dialect)
         if shrinking:
-            self.connection.exec_driver_sql(statements.shrink, shrinking)
+            execute_many(self.connection, statements.shrink, shrinking)
         statements.balances.run_encoded(self.connection, others)
 
     # --- balances -------------------------------------------------------------------------
@@ -204,7 +183,7 @@ class LedgerRepository:
         owner, grouping = ("owner_id", "site_id, owner_id, state") if by_owner else ("NULL", "site_id, state")
         sql = (f"SELECT site_id, {owner}, state, SUM(quantity) FROM inv_balances WHERE item_id = {mark} "
                f"AND is_virtual = {mark} GROUP BY {grouping}")
-        rows = self.connection.exec_driver_sql(sql, (self.encoder.uid(item_id), False))
+        rows = execute(self.connection, sql, (self.encoder.uid(item_id), False))
         return [(_key(site), None if own is None else _key(own), state, int(q)) for site, own, state, q in rows]
 
     def item_receipts(self, item_id: UUID, until: datetime) -> list[tuple[str, int]]:
@@ -212,7 +191,7 @@ class LedgerRepository:
         mark = self._mark
         sql = (f"SELECT site_id, SUM(quantity) FROM inv_transit_eta WHERE item_id = {mark} AND eta IS NOT NULL "
                f"AND eta <= {mark} AND quantity > 0 GROUP BY site_id")
-        rows = self.connection.exec_driver_sql(sql, (self.encoder.uid(item_id), self.encoder.when(until)))
+        rows = execute(self.connection, sql, (self.encoder.uid(item_id), self.encoder.when(until)))
         return [(_key(site), int(q)) for site, q in rows]
 
     def item_commitments(self, item_id: UUID, until: datetime) -> list[tuple[str, int]]:
@@ -220,7 +199,7 @@ class LedgerRepository:
         mark = self._mark
         sql = (f"SELECT site_id, SUM(unreserved) FROM inv_commitments WHERE item_id = {mark} AND status = 'open' "
                f"AND due_at <= {mark} AND unreserved > 0 GROUP BY site_id")
-        rows = self.connection.exec_driver_sql(sql, (self.encoder.uid(item_id), self.encoder.when(until)))
+        rows = execute(self.connection, sql, (self.encoder.uid(item_id), self.encoder.when(until)))
         return [(_key(site), int(q)) for site, q in rows]
 
     @property
@@ -234,29 +213,42 @@ class LedgerRepository:
         self, *, item_id: UUID, site_id: UUID, state: str, project_id: UUID | None,
         lot_id: UUID | None = None, bin_id: UUID | None = None, serials: Sequence[str] = (), lock: bool = True,
     ) -> list[StockCandidate]:
-        """Buckets holding the item at the site in that state (locked on PostgreSQL), with lot data."""
-        query = _candidates_query(
-            project=project_id is not None, lot=lot_id is not None, bin=bin_id is not None, serials=bool(serials),
-            lock=lock and self.dialect == "postgresql",
-        )
-        params: dict[str, object] = {"item_id": item_id, "site_id": site_id, "state": state}
-        if project_id is not None:
-            params["project_id"] = project_id
-        if lot_id is not None:
-            params["lot_id"] = lot_id
-        if bin_id is not None:
-            params["bin_id"] = bin_id
+        """Buckets holding the item at the site in that state (locked on PostgreSQL), with lot data.
+
+        Driver-level: this runs once per sale on the till path.
+        """
+        mark, uid = self._mark, self.encoder.uid
+        sql = [
+            "SELECT b.owner_id, b.bin_id, b.lot_id, b.serial, b.quantity, l.lot_no, l.expiry_date, l.received_at "
+            "FROM inv_balances b LEFT JOIN inv_lots l ON l.id = b.lot_id "
+            f"WHERE b.item_id = {mark} AND b.site_id = {mark} AND b.state = {mark} AND b.quantity > 0"
+        ]
+        params: list[object] = [uid(item_id), uid(site_id), str(state)]
+        for column, value in (("project_id", project_id), ("lot_id", lot_id), ("bin_id", bin_id)):
+            if value is not None:
+                sql.append(f"AND b.{column} = {mark}")
+                params.append(uid(value))
+            elif column == "project_id":
+                sql.append("AND b.project_id IS NULL")
         if serials:
-            params["serials"] = list(serials)
+            sql.append(f"AND b.serial IN ({', '.join([mark] * len(serials))})")
+            params.extend(serials)
+        if lock and self.dialect == "postgresql":
+            sql.append("FOR UPDATE OF b")
+        decode = self.encoder
         return [
             StockCandidate(
                 bucket=Bucket(
-                    owner_id=row.owner_id, site_id=row.site_id, item_id=row.item_id, state=row.state,
-                    bin_id=row.bin_id, lot_id=row.lot_id, serial=row.serial, project_id=row.project_id,
+                    owner_id=decode.uid_out(owner), site_id=site_id, item_id=item_id, state=state,
+                    bin_id=decode.uid_out(bin_key), lot_id=decode.uid_out(lot_key), serial=serial,
+                    project_id=project_id,
                 ),
-                quantity=row.quantity, lot_no=row.lot_no, expiry_date=row.expiry_date, received_at=row.received_at,
+                quantity=from_minor(int(quantity)), lot_no=lot_no, expiry_date=decode.date_out(expiry),
+                received_at=decode.time_out(received),
             )
-            for row in self.connection.execute(query, params)
+            for owner, bin_key, lot_key, serial, quantity, lot_no, expiry, received in execute(
+                self.connection, " ".join(sql), params
+            )
         ]
 
     # --- lots -----------------------------------------------------------------------------
@@ -298,7 +290,7 @@ class LedgerRepository:
         for part in chunks(list(keys), 900):
             sql = (f"SELECT bucket_id, id, eta, quantity FROM inv_transit_eta WHERE quantity > 0 AND bucket_id IN "
                    f"({', '.join([self._mark] * len(part))})")
-            for bucket_id, slice_id, eta, quantity in self.connection.exec_driver_sql(sql, tuple(part)):
+            for bucket_id, slice_id, eta, quantity in execute(self.connection, sql, part):
                 slices.setdefault(_key(bucket_id), []).append((slice_id, eta, int(quantity)))
         updates = []
         qty = self.encoder.qty
@@ -311,7 +303,7 @@ class LedgerRepository:
                 updates.append((take, slice_id))
                 left -= take
         if updates:
-            self.connection.exec_driver_sql(_statements(self.dialect).consume_transit, updates)  # type: ignore[arg-type]
+            execute_many(self.connection, _statements(self.dialect).consume_transit, updates)
 
     # --- serials --------------------------------------------------------------------------
     def serial_locations(self, item_id: UUID, serials: Sequence[str]) -> dict[str, UUID | None]:
