@@ -21,9 +21,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from common import Timer, emit, fresh_database, log, parser, ready_app, seed_network, summary_ms  # noqa: E402
+from common import Timer, emit, fresh_database, log, parser, ready_app, seed_network, summary_ms
 
-from jxc.inventory.commands import MoveLine, PostStock  # noqa: E402
+from jxc.inventory.commands import MoveLine, PostStock
 
 
 def documents(skus: list[str], sites: list[str], movements: int, lines: int, seed: int):  # type: ignore[no-untyped-def]

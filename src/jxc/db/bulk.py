@@ -132,11 +132,10 @@ class ValueEncoder:
 
     @staticmethod
     def time_out(value: Any) -> datetime | None:
-        if isinstance(value, str):
-            value = datetime.fromisoformat(value)
-        if value is None:
+        moment: datetime | None = datetime.fromisoformat(value) if isinstance(value, str) else value
+        if moment is None:
             return None
-        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+        return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
 
     def when(self, value: datetime) -> Any:
         found = self._times.get(value)

@@ -10,6 +10,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
+from typing import Any
 from uuid import UUID
 
 from sqlalchemy import func, select
@@ -92,9 +93,10 @@ class StockQueries:
         receipts = repo.item_receipts(item.id, end)
         commitments = repo.item_commitments(item.id, end)
         sites = self._sites_by_key(uow, {k for k, _ in receipts} | {k for k, _ in commitments})
-        org_codes: dict[object, str] = {}
+        org_codes: dict[Any, str] = {}
         if by is RollUp.ORG:
-            org_codes = dict(self.sites.org_codes(uow, {s.organisation_id for s in sites.values() if s.organisation_id}))
+            organisation_ids = {s.organisation_id for s in sites.values() if s.organisation_id}
+            org_codes.update(self.sites.org_codes(uow, organisation_ids))
         groups = roll_up(
             by=by, stock=stock, receipts=[(sites[k], q) for k, q in receipts],
             commitments=[(sites[k], q) for k, q in commitments], org_codes=org_codes,

@@ -46,7 +46,7 @@ from jxc.inventory.ports import ItemDirectory, SiteDirectory
 from jxc.inventory.repository import LedgerRepository, PostingRow
 from jxc.inventory.state_store import StateStore
 from jxc.inventory.states import State
-from jxc.inventory.writer import Lane, PostingWriter, WriteSet, minor
+from jxc.inventory.writer import Entry, Lane, PostingWriter, WriteSet, minor
 from jxc.kernel.clock import require_aware
 from jxc.kernel.errors import IdempotencyConflict, InvalidInput, JxcError, NotFound
 from jxc.kernel.ids import new_id, new_id_hex
@@ -367,23 +367,25 @@ class _Resolver:
         lines = command.lines
         if not lines or command.reassign_project:
             return False
+        lanes: list[Lane] = []
         for line, shape in zip(lines, shapes, strict=True):
             if shape.lane is None or line.serials:
                 return False
+            lanes.append(shape.lane)
         occurred = require_aware(command.occurred_at, field="occurred_at") if command.occurred_at else self.now
         when = writer.repo.encoder.when
         occurred_text = when(occurred)
         posting_key = new_id_hex()
-        entries = []
+        entries: list[Entry] = []
         line_no = 0
-        for line, shape in zip(lines, shapes, strict=True):
+        for line, shape, lane in zip(lines, shapes, lanes, strict=True):
             line_no += 1
             quantity = line.quantity
             if type(quantity) is int and quantity > 0 and line.unit is None:
                 amount = quantity * _SCALE
             else:
                 amount = minor(self._base_quantity(line, shape, line_no - 1))
-            entries.append((new_id_hex(), posting_key, line_no, amount, occurred_text, None, shape.lane))
+            entries.append((new_id_hex(), posting_key, line_no, amount, occurred_text, None, lane))
         writer.add_entries(
             (posting_key, command.idempotency_key, digest, command.kind, command.document_ref, occurred_text,
              when(self.now), line_no),
