@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from jxc.bootstrap import App
-from jxc.cli.output import console, emit_json
+from jxc.cli.output import console, emit_json, err_console
 
 
 def initialise(app: App, *, states_file: Path | None = None) -> None:
@@ -39,7 +39,8 @@ def register(root: typer.Typer) -> None:
         from jxc.cli.main import state
 
         app = state.app(require_schema=False)
-        initialise(app, states_file=states)
+        with err_console.status("migrating the database …"):
+            initialise(app, states_file=states)
         console.print(f"[green]jxc database ready[/] at {app.engine.url.render_as_string()}")
 
     @root.command("demo")

@@ -75,6 +75,6 @@ class DemoSummary:
             counts.add_row("promotions", " · ".join(self.promotions))
         counts.add_row("elapsed", f"{self.elapsed_seconds:.1f} s")
         console.print(counts)
-        console.print("[bold]What to try next[/]")
+        console.print("[bold]What to try next[/] [dim](after `source .venv/bin/activate`, or prefix .venv/bin/)[/]")
         for command, why in self.next_steps():
             console.print(f"  [cyan]{command}[/]  [dim]# {why}[/]", highlight=False)

@@ -28,15 +28,9 @@ class RollUp(StrEnum):
     NETWORK = "network"
 
 
-@dataclass(frozen=True, slots=True)
-class StockRow:
-    """Quantity (minor units) of an item at a site in a state, optionally per owner or bucket."""
-
-    site: SiteFacts
-    state: str
-    quantity: int
-    owner_code: str | None = None
-    bucket_label: str | None = None
+# (site key, tag, state, quantity in minor units); the tag is the owner's code when rolling up by
+# organisation, the bucket's label (site/state/lot/bin/serial) by bucket, else None.
+StockRow = tuple[str, str | None, str, int]
 
 
 @dataclass
@@ -75,48 +69,56 @@ class AtpGroup:
         }
 
 
-def key_function(by: RollUp) -> Callable[[SiteFacts, str | None, str | None], str]:
-    """How a (site, owner, bucket label) maps to its group at the requested level."""
+def key_function(by: RollUp) -> Callable[[SiteFacts, str | None], str]:
+    """How a (site, tag) maps to its group at the requested level."""
     if by is RollUp.SITE:
-        return lambda site, owner, label: site.code
-    if by is RollUp.ORG:
-        return lambda site, owner, label: owner or "-"
+        return lambda site, tag: site.code
+    if by is RollUp.ORG or by is RollUp.BUCKET:
+        return lambda site, tag: tag or site.code
     if by is RollUp.REGION:
-        return lambda site, owner, label: site.region or "-"
-    if by is RollUp.BUCKET:
-        return lambda site, owner, label: label or site.code
-    return lambda site, owner, label: "network"
+        return lambda site, tag: site.region or "-"
+    return lambda site, tag: "network"
 
 
 def roll_up(
     *,
     by: RollUp,
     stock: Iterable[StockRow],
-    receipts: Iterable[tuple[SiteFacts, int]],
-    commitments: Iterable[tuple[SiteFacts, int]],
+    receipts: Iterable[tuple[str, int]],
+    commitments: Iterable[tuple[str, int]],
+    sites: Mapping[str, SiteFacts],
     org_codes: Mapping[object, str] | None = None,
 ) -> list[AtpGroup]:
-    """Group an item's stock, receipts and commitments (minor units); groups sorted by key."""
+    """Group an item's stock, receipts and commitments (minor units, by site key); sorted by key.
+
+    One pass over hundreds of rows per request: rows of the same (site, tag) share their group.
+    """
     key_of = key_function(by)
     codes = org_codes or {}
     groups: dict[str, AtpGroup] = {}
+    placed: dict[tuple[str, str | None], AtpGroup] = {}
 
-    def group(key: str, site: SiteFacts) -> AtpGroup:
-        found = groups.get(key)
+    def group(site_key: str, tag: str | None) -> AtpGroup:
+        found = placed.get((site_key, tag))
         if found is None:
-            found = groups[key] = AtpGroup(key=key)
-        found.sites.add(site.code)
+            site = sites[site_key]
+            key = key_of(site, tag)
+            found = groups.get(key)
+            if found is None:
+                found = groups[key] = AtpGroup(key=key)
+            found.sites.add(site.code)
+            placed[(site_key, tag)] = found
         return found
 
-    for row in stock:
-        if row.quantity == 0:
-            continue
-        g = group(key_of(row.site, row.owner_code, row.bucket_label), row.site)
-        g.minor_by_state[row.state] = g.minor_by_state.get(row.state, 0) + row.quantity
-    for site, quantity in receipts:
-        owner = codes.get(site.organisation_id) if site.organisation_id else None
-        group(key_of(site, owner, None), site).minor_receipts += quantity
-    for site, quantity in commitments:
-        owner = codes.get(site.organisation_id) if site.organisation_id else None
-        group(key_of(site, owner, None), site).minor_commitments += quantity
+    for site_key, tag, state, quantity in stock:
+        if quantity:
+            by_state = group(site_key, tag).minor_by_state
+            by_state[state] = by_state.get(state, 0) + quantity
+    org_tag = by is RollUp.ORG
+    for site_key, quantity in receipts:
+        organisation = sites[site_key].organisation_id
+        group(site_key, codes.get(organisation) if org_tag else None).minor_receipts += quantity
+    for site_key, quantity in commitments:
+        organisation = sites[site_key].organisation_id
+        group(site_key, codes.get(organisation) if org_tag else None).minor_commitments += quantity
     return [groups[k] for k in sorted(groups)]

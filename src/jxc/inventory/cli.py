@@ -8,7 +8,7 @@ from typing import Annotated, Any
 
 import typer
 
-from jxc.cli.output import emit_json, table, text
+from jxc.cli.output import emit_json, err_console, table, text
 from jxc.cli.parsing import day, duration, moment
 from jxc.inventory.atp import RollUp
 from jxc.inventory.commands import MoveLine, PostingResult, PostStock
@@ -185,7 +185,8 @@ def ship(
 def expire(as_json: JsonOpt = False) -> None:
     """Release every reservation whose time is up."""
     app = _app()
-    expired = app.reservations.expire(app.uow)
+    with err_console.status("releasing expired reservations …"):
+        expired = app.reservations.expire(app.uow)
     if as_json:
         emit_json({"expired": expired})
     else:
@@ -217,7 +218,7 @@ def verify(
 ) -> None:
     """Recompute balances from the movements and report any difference (exit 1 if any)."""
     app = _app()
-    with app.uow() as uow:
+    with err_console.status("recomputing balances from the movements …"), app.uow() as uow:
         problems = app.stock.verify(uow, sku=sku)
     if as_json:
         emit_json({"ok": not problems, "differences": [

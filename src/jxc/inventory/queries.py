@@ -85,22 +85,20 @@ class StockQueries:
         if by is RollUp.BUCKET:
             stock = self._bucket_rows(uow, item.id)
         else:
-            raw = repo.item_stock(item.id, by_owner=by is RollUp.ORG)
-            sites = self._sites_by_key(uow, {r[0] for r in raw})
-            owners = self._org_codes(uow, {r[1] for r in raw if r[1]}) if by is RollUp.ORG else {}
-            stock = [StockRow(site=sites[site], state=state, quantity=q, owner_code=owners.get(owner) if owner else None)
-                     for site, owner, state, q in raw]
+            stock = repo.item_stock(item.id, by_owner=by is RollUp.ORG)
+            if by is RollUp.ORG:
+                owners = self._org_codes(uow, {r[1] for r in stock if r[1]})
+                stock = [(site, owners.get(owner) if owner else None, state, q) for site, owner, state, q in stock]
         receipts = repo.item_receipts(item.id, end)
         commitments = repo.item_commitments(item.id, end)
-        sites = self._sites_by_key(uow, {k for k, _ in receipts} | {k for k, _ in commitments})
+        keys = {r[0] for r in stock} | {k for k, _ in receipts} | {k for k, _ in commitments}
+        sites = self._sites_by_key(uow, keys)
         org_codes: dict[Any, str] = {}
         if by is RollUp.ORG:
             organisation_ids = {s.organisation_id for s in sites.values() if s.organisation_id}
             org_codes.update(self.sites.org_codes(uow, organisation_ids))
-        groups = roll_up(
-            by=by, stock=stock, receipts=[(sites[k], q) for k, q in receipts],
-            commitments=[(sites[k], q) for k, q in commitments], org_codes=org_codes,
-        )
+        groups = roll_up(by=by, stock=stock, receipts=receipts, commitments=commitments, sites=sites,
+                         org_codes=org_codes)
         return AtpReport(sku=sku, by=by, as_of=now, horizon_end=end, groups=groups)
 
     def _sites_by_key(self, uow: SqlUnitOfWork, keys: set[str]) -> dict[str, SiteFacts]:
@@ -124,12 +122,11 @@ class StockQueries:
         ))
         sites = self.sites.by_id(uow, {r.site_id for r in rows})
         bins = self.sites.bin_codes(uow, [r.bin_id for r in rows if r.bin_id])
-        result = []
+        result: list[StockRow] = []
         for r in rows:
             parts = [sites[r.site_id].code, r.state, r.lot_no or "", bins.get(r.bin_id, "") if r.bin_id else "",
                      r.serial or ""]
-            result.append(StockRow(site=sites[r.site_id], state=r.state, quantity=minor(r.quantity),
-                                   bucket_label="/".join(parts).rstrip("/")))
+            result.append((r.site_id.hex, "/".join(parts).rstrip("/"), r.state, minor(r.quantity)))
         return result
 
     def balances(
