@@ -13,18 +13,19 @@ import typer
 
 from jxc.catalog import services
 from jxc.catalog.model import Item, Partner
+from jxc.cli.common import JsonOpt, current_app
 from jxc.cli.output import emit_json, table
+from jxc.cli.parsing import pairs
 from jxc.kernel.errors import InvalidInput
 from jxc.kernel.quantity import fmt
 
 if TYPE_CHECKING:
-    from jxc.bootstrap import App
+    pass
 
 item_app = typer.Typer(help="Items, units and barcodes (物料).", no_args_is_help=True)
 supplier_app = typer.Typer(help="Suppliers (供应商).", no_args_is_help=True)
 customer_app = typer.Typer(help="Customers (客户).", no_args_is_help=True)
 
-JsonOpt = Annotated[bool, typer.Option("--json", help="Machine-readable output.")]
 AttrOpt = Annotated[list[str] | None, typer.Option("--attr", help="Free attribute key=value; repeatable.")]
 LimitOpt = Annotated[int, typer.Option("--limit", help="Page size (1–1000).")]
 
@@ -36,24 +37,9 @@ def register(app: typer.Typer) -> None:
     app.add_typer(customer_app, name="customer")
 
 
-def _app() -> App:
-    from jxc.cli.main import state  # imported here: jxc.cli.main imports this module
-
-    return state.app()
 
 
 # --- option grammars ------------------------------------------------------------------------
-
-
-def pairs(values: list[str] | None, *, field: str) -> dict[str, str]:
-    """``["箱=24", "盒=6"]`` → ``{"箱": "24", "盒": "6"}``."""
-    result: dict[str, str] = {}
-    for value in values or []:
-        key, sep, rest = value.partition("=")
-        if not sep or not key.strip():
-            raise InvalidInput("field.invalid", field=field, value=value, reason="expected KEY=VALUE")
-        result[key.strip()] = rest.strip()
-    return result
 
 
 def temperature_range(text: str | None) -> tuple[str | None, str | None]:
@@ -132,7 +118,7 @@ def item_add(
 ) -> None:
     """Register an item (物料)."""
     storage_min_c, storage_max_c = temperature_range(storage)
-    with _app().uow() as uow:
+    with current_app().uow() as uow:
         item = services.register_item(
             uow,
             sku=sku,
@@ -155,7 +141,7 @@ def item_add(
 @item_app.command("show")
 def item_show(sku: str, as_json: JsonOpt = False) -> None:
     """Show one item by sku."""
-    with _app().uow() as uow:
+    with current_app().uow() as uow:
         item = services.get_item(uow, sku)
     _show_item(item, as_json)
 
@@ -163,7 +149,7 @@ def item_show(sku: str, as_json: JsonOpt = False) -> None:
 @item_app.command("find")
 def item_find(barcode: str, as_json: JsonOpt = False) -> None:
     """Find the item carrying a barcode (GTIN-8/12/13/14, zero padding ignored)."""
-    with _app().uow() as uow:
+    with current_app().uow() as uow:
         item = services.find_by_barcode(uow, barcode)
     _show_item(item, as_json)
 
@@ -178,7 +164,7 @@ def item_list(
     as_json: JsonOpt = False,
 ) -> None:
     """List items by sku, a page at a time."""
-    with _app().uow() as uow:
+    with current_app().uow() as uow:
         items = services.list_items(uow, category=category, after_sku=after, limit=limit)
     if as_json:
         emit_json(items)
@@ -198,7 +184,7 @@ def item_add_unit(
 ) -> None:
     """Let an item be counted in another unit."""
     ((unit, factor),) = pairs([conversion], field="unit").items()
-    with _app().uow() as uow:
+    with current_app().uow() as uow:
         item = services.add_unit(uow, sku=sku, unit=unit, factor=factor)
     _show_item(item, as_json)
 
@@ -206,7 +192,7 @@ def item_add_unit(
 @item_app.command("add-barcode")
 def item_add_barcode(sku: str, barcode: str, as_json: JsonOpt = False) -> None:
     """Attach another barcode to an item."""
-    with _app().uow() as uow:
+    with current_app().uow() as uow:
         item = services.add_barcode(uow, sku=sku, barcode=barcode)
     _show_item(item, as_json)
 
@@ -236,7 +222,7 @@ def supplier_add(
     as_json: JsonOpt = False,
 ) -> None:
     """Register a supplier (供应商)."""
-    with _app().uow() as uow:
+    with current_app().uow() as uow:
         supplier = services.register_supplier(
             uow,
             code=code,
@@ -256,7 +242,7 @@ def supplier_list(
     region: RegionOpt = None, after: AfterOpt = None, limit: LimitOpt = 100, as_json: JsonOpt = False
 ) -> None:
     """List suppliers by code."""
-    with _app().uow() as uow:
+    with current_app().uow() as uow:
         suppliers = services.list_suppliers(uow, region=region, after_code=after, limit=limit)
     _show_partners("suppliers", list(suppliers), as_json)
 
@@ -274,7 +260,7 @@ def customer_add(
     as_json: JsonOpt = False,
 ) -> None:
     """Register a customer (客户)."""
-    with _app().uow() as uow:
+    with current_app().uow() as uow:
         customer = services.register_customer(
             uow,
             code=code,
@@ -294,6 +280,6 @@ def customer_list(
     region: RegionOpt = None, after: AfterOpt = None, limit: LimitOpt = 100, as_json: JsonOpt = False
 ) -> None:
     """List customers by code."""
-    with _app().uow() as uow:
+    with current_app().uow() as uow:
         customers = services.list_customers(uow, region=region, after_code=after, limit=limit)
     _show_partners("customers", list(customers), as_json)

@@ -37,3 +37,14 @@ def moment(text: str | None, *, field: str) -> datetime | None:
     except ValueError:
         raise InvalidInput("field.invalid", field=field, value=text, reason="ISO 8601, e.g. 2026-05-01T09:00+08:00") from None
     return value if value.tzinfo else value.replace(tzinfo=UTC)
+
+
+def pairs(values: list[str] | None, *, field: str) -> dict[str, str]:
+    """``["箱=24", "盒=6"]`` → ``{"箱": "24", "盒": "6"}``."""
+    result: dict[str, str] = {}
+    for value in values or []:
+        key, sep, rest = value.partition("=")
+        if not sep or not key.strip():
+            raise InvalidInput("field.invalid", field=field, value=value, reason="expected KEY=VALUE")
+        result[key.strip()] = rest.strip()
+    return result

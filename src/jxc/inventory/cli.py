@@ -8,6 +8,7 @@ from typing import Annotated, Any
 
 import typer
 
+from jxc.cli.common import JsonOpt, current_app
 from jxc.cli.output import emit_json, err_console, table, text
 from jxc.cli.parsing import day, duration, moment
 from jxc.inventory.atp import RollUp
@@ -21,16 +22,11 @@ from jxc.kernel.quantity import parse_quantity
 stock_app = typer.Typer(help="Post and query stock movements (库存).", no_args_is_help=True)
 state_app = typer.Typer(help="Stock states and their transitions (库存状态).", no_args_is_help=True)
 
-JsonOpt = Annotated[bool, typer.Option("--json", help="Machine-readable output.")]
 KeyOpt = Annotated[
     str | None, typer.Option("--key", help="Idempotency key; repeat it to retry safely. Default: a new one.")
 ]
 
 
-def _app() -> Any:
-    from jxc.cli.main import state
-
-    return state.app()
 
 
 def _key(key: str | None) -> str:
@@ -42,7 +38,7 @@ def _show_posting(result: PostingResult, as_json: bool) -> None:
         emit_json({"posting_id": result.posting_id, "idempotency_key": result.idempotency_key,
                    "replayed": result.replayed, "movements": list(result.movements)})
         return
-    app = _app()
+    app = current_app()
     with app.uow() as uow:
         sites = app.sites.by_id(uow, {m.from_site_id for m in result.movements} | {m.to_site_id for m in result.movements})
     table(
@@ -74,7 +70,7 @@ def post(
     as_json: JsonOpt = False,
 ) -> None:
     """Post one movement from a site to another (receipts come from @supplier, sales go to @customer)."""
-    app = _app()
+    app = current_app()
     line = MoveLine(
         sku=sku, quantity=parse_quantity(quantity), unit=unit, from_site=from_site, to_site=to_site,
         from_state=state, to_state=to_state, lot=lot,
@@ -104,7 +100,7 @@ def move(
     as_json: JsonOpt = False,
 ) -> None:
     """Change the state, bin or site of stock (a state change is a movement)."""
-    app = _app()
+    app = current_app()
     line = MoveLine(
         sku=sku, quantity=parse_quantity(quantity), from_site=site, to_site=to_site or site, from_state=state,
         to_state=to_state, lot=lot, serials=tuple(serial or ()), from_bin=from_bin, to_bin=to_bin,
@@ -144,7 +140,7 @@ def reserve(
     as_json: JsonOpt = False,
 ) -> None:
     """Reserve available stock (预留): it can no longer be promised to anyone else."""
-    app = _app()
+    app = current_app()
     command = Reserve(idempotency_key=_key(key), sku=sku, quantity=parse_quantity(quantity), site=site, unit=unit,
                       lot=lot, ttl=duration(ttl, field="ttl"), reference=ref)
     with app.uow() as uow:
@@ -159,7 +155,7 @@ def release(
     as_json: JsonOpt = False,
 ) -> None:
     """Give reserved stock back to available."""
-    app = _app()
+    app = current_app()
     with app.uow() as uow:
         _show_reservation(app.reservations.release(
             uow, reservation_id=_reservation_id(reservation), idempotency_key=_key(key), quantity=quantity), as_json)
@@ -174,7 +170,7 @@ def ship(
     as_json: JsonOpt = False,
 ) -> None:
     """Ship reserved stock."""
-    app = _app()
+    app = current_app()
     with app.uow() as uow:
         _show_reservation(app.reservations.ship(
             uow, reservation_id=_reservation_id(reservation), idempotency_key=_key(key), quantity=quantity,
@@ -184,7 +180,7 @@ def ship(
 @stock_app.command("expire")
 def expire(as_json: JsonOpt = False) -> None:
     """Release every reservation whose time is up."""
-    app = _app()
+    app = current_app()
     with err_console.status("releasing expired reservations …"):
         expired = app.reservations.expire(app.uow)
     if as_json:
@@ -202,7 +198,7 @@ def balance(
     as_json: JsonOpt = False,
 ) -> None:
     """Balances per bucket (real sites only)."""
-    app = _app()
+    app = current_app()
     with app.uow() as uow:
         lines = app.stock.balances(uow, sku=sku, site=site, state=state, limit=limit)
     if as_json:
@@ -217,7 +213,7 @@ def verify(
     sku: Annotated[str | None, typer.Option(help="Only this item.")] = None, as_json: JsonOpt = False,
 ) -> None:
     """Recompute balances from the movements and report any difference (exit 1 if any)."""
-    app = _app()
+    app = current_app()
     with err_console.status("recomputing balances from the movements …"), app.uow() as uow:
         problems = app.stock.verify(uow, sku=sku)
     if as_json:
@@ -237,7 +233,7 @@ def atp(
     as_json: JsonOpt = False,
 ) -> None:
     """Available-to-promise (可承诺量) for one item."""
-    app = _app()
+    app = current_app()
     with app.uow() as uow:
         report = app.stock.atp(uow, sku=sku, by=by, horizon=duration(horizon, field="horizon"))
     if as_json:
@@ -255,7 +251,7 @@ def atp(
 @state_app.command("list")
 def list_states(as_json: JsonOpt = False) -> None:
     """States and where each may go."""
-    app = _app()
+    app = current_app()
     with app.uow() as uow:
         machine = app.states.machine(uow, refresh=True)
     rows = [(d.code, d.name_zh, d.name_en, "yes" if d.builtin else "", ", ".join(machine.targets(d.code)))
@@ -275,7 +271,7 @@ def add_state(
     to_states: Annotated[str, typer.Option("--to", help="Comma-separated states CODE may become.")] = "",
 ) -> None:
     """Add a configured state with its transitions."""
-    app = _app()
+    app = current_app()
     custom = CustomState(code=code, name_zh=name_zh, name_en=name_en,
                          from_states=tuple(s for s in from_states.split(",") if s),
                          to_states=tuple(s for s in to_states.split(",") if s))
@@ -288,7 +284,7 @@ def add_state(
 @state_app.command("load")
 def load_states(path: Path) -> None:
     """Add the states defined in a TOML file ([[state]] tables)."""
-    app = _app()
+    app = current_app()
     custom = load_states_file(path)
     with app.uow() as uow:
         app.states.define(uow, custom)

@@ -10,20 +10,20 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from jxc.cli.common import JsonOpt, current_app
 from jxc.cli.output import emit_json, table
-from jxc.kernel.errors import InvalidInput
+from jxc.cli.parsing import pairs
 from jxc.org import services
 from jxc.org.model import DEFAULT_TIMEZONE, Bin, Organisation, Project, Site
 
 if TYPE_CHECKING:
-    from jxc.bootstrap import App
+    pass
 
 org_app = typer.Typer(help="Organisations / legal entities (组织).", no_args_is_help=True)
 site_app = typer.Typer(help="Warehouses, stores and channels (站点).", no_args_is_help=True)
 bin_app = typer.Typer(help="Bins inside a site (库位).", no_args_is_help=True)
 project_app = typer.Typer(help="Projects / work-site numbers (项目).", no_args_is_help=True)
 
-JsonOpt = Annotated[bool, typer.Option("--json", help="Machine-readable output.")]
 OrgOpt = Annotated[str, typer.Option("--org", help="Organisation code.")]
 SiteOpt = Annotated[str, typer.Option("--site", help="Site code.")]
 
@@ -36,20 +36,6 @@ def register(app: typer.Typer) -> None:
     app.add_typer(project_app, name="project")
 
 
-def _app() -> App:
-    from jxc.cli.main import state  # imported here: jxc.cli.main imports this module
-
-    return state.app()
-
-
-def _pairs(values: list[str] | None, *, field: str) -> dict[str, str]:
-    result: dict[str, str] = {}
-    for value in values or []:
-        key, sep, rest = value.partition("=")
-        if not sep or not key.strip():
-            raise InvalidInput("field.invalid", field=field, value=value, reason="expected KEY=VALUE")
-        result[key.strip()] = rest.strip()
-    return result
 
 
 def _show_organisations(title: str, rows: list[Organisation], as_json: bool) -> None:
@@ -99,7 +85,7 @@ def _show_projects(title: str, rows: list[Project], as_json: bool) -> None:
     if as_json:
         emit_json(rows)
         return
-    app = _app()
+    app = current_app()
     with app.uow() as uow:
         organisations = services.organisations_by_id(uow, {p.organisation_id for p in rows})
         sites = services.sites_by_id(uow, {p.site_id for p in rows if p.site_id is not None})
@@ -135,7 +121,7 @@ def org_add(
     as_json: JsonOpt = False,
 ) -> None:
     """Register an organisation (legal entity)."""
-    with _app().uow() as uow:
+    with current_app().uow() as uow:
         created = services.register_organisation(
             uow,
             code=code,
@@ -143,7 +129,7 @@ def org_add(
             name_en=name_en,
             relation=relation,
             parent_code=parent,
-            attributes=_pairs(attr, field="attr"),
+            attributes=pairs(attr, field="attr"),
         )
     _show_organisations("organisation", [created], as_json)
 
@@ -151,7 +137,7 @@ def org_add(
 @org_app.command("list")
 def org_list(as_json: JsonOpt = False) -> None:
     """List organisations by code."""
-    with _app().uow() as uow:
+    with current_app().uow() as uow:
         rows = services.list_organisations(uow)
     _show_organisations("organisations", rows, as_json)
 
@@ -179,7 +165,7 @@ def site_add(
     as_json: JsonOpt = False,
 ) -> None:
     """Register a warehouse, store or channel site."""
-    with _app().uow() as uow:
+    with current_app().uow() as uow:
         created = services.register_site(
             uow,
             code=code,
@@ -205,7 +191,7 @@ def site_list(
     as_json: JsonOpt = False,
 ) -> None:
     """List sites by code."""
-    with _app().uow() as uow:
+    with current_app().uow() as uow:
         rows = services.list_sites(uow, kind=kind, organisation_code=organisation, region=region)
     _show_sites("sites", rows, as_json)
 
@@ -213,7 +199,7 @@ def site_list(
 @site_app.command("show")
 def site_show(code: str, as_json: JsonOpt = False) -> None:
     """Show one site (virtual ones too, e.g. @supplier)."""
-    with _app().uow() as uow:
+    with current_app().uow() as uow:
         found = services.get_site(uow, code)
     _show_sites(f"site {found.code}", [found], as_json)
 
@@ -232,7 +218,7 @@ def bin_add(
     as_json: JsonOpt = False,
 ) -> None:
     """Add a bin to a site."""
-    with _app().uow() as uow:
+    with current_app().uow() as uow:
         created = services.add_bin(uow, site_code=site, code=code, x=x, y=y, z=z, zone=zone)
     _show_bins(f"bin {site}/{created.code}", [created], as_json)
 
@@ -240,7 +226,7 @@ def bin_add(
 @bin_app.command("list")
 def bin_list(site: SiteOpt, as_json: JsonOpt = False) -> None:
     """List a site's bins by code."""
-    with _app().uow() as uow:
+    with current_app().uow() as uow:
         rows = services.list_bins(uow, site_code=site)
     _show_bins(f"bins of {site}", rows, as_json)
 
@@ -257,7 +243,7 @@ def project_add(
     as_json: JsonOpt = False,
 ) -> None:
     """Open a project whose stock is kept apart."""
-    with _app().uow() as uow:
+    with current_app().uow() as uow:
         created = services.register_project(
             uow, code=code, name=name, organisation_code=organisation, site_code=site
         )
@@ -271,7 +257,7 @@ def project_list(
     as_json: JsonOpt = False,
 ) -> None:
     """List projects by code."""
-    with _app().uow() as uow:
+    with current_app().uow() as uow:
         rows = services.list_projects(uow, organisation_code=organisation, status=status)
     _show_projects("projects", rows, as_json)
 
@@ -279,6 +265,6 @@ def project_list(
 @project_app.command("close")
 def project_close(code: str, as_json: JsonOpt = False) -> None:
     """Close a project."""
-    with _app().uow() as uow:
+    with current_app().uow() as uow:
         closed = services.close_project(uow, code)
     _show_projects("project", [closed], as_json)
