@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
-from uuid import uuid4
+from uuid import UUID, uuid4
 
 import pytest
 
+from jxc.db.bulk import ValueEncoder
 from jxc.inventory.model import (
-    BalanceSheet,
     Bucket,
     Movement,
     Reservation,
@@ -22,7 +22,9 @@ from jxc.inventory.model import (
     expiry_from,
     removal_order,
 )
+from jxc.inventory.repository import PostingRow
 from jxc.inventory.states import CustomState, State, StateMachine
+from jxc.inventory.writer import PostingWriter
 from jxc.kernel.errors import Conflict, IllegalTransition, InsufficientStock, InvalidInput
 
 NOW = datetime(2026, 3, 1, tzinfo=UTC)
@@ -91,28 +93,50 @@ def test_custom_state_code_must_be_a_simple_identifier() -> None:
         StateMachine.builtin().with_custom([CustomState("Bad Code!", "x", "x")])
 
 
-def test_balance_sheet_refuses_to_take_a_real_bucket_below_zero_and_changes_nothing() -> None:
-    sheet = BalanceSheet(quantities={bucket(STORE).id: Decimal(5)})
-    with pytest.raises(InsufficientStock):
-        sheet.apply([move(bucket(STORE), bucket(CUSTOMER), "6")], sites=SITES)
-    assert sheet.quantities == {bucket(STORE).id: Decimal(5)}
+class FakeRepository:
+    """Just enough of LedgerRepository for the writer's balance rule: stored balances by key."""
+
+    def __init__(self, balances: dict[str, int] | None = None) -> None:
+        self.encoder = ValueEncoder("sqlite")
+        self.stored = balances or {}
+
+    def balances_by_key(self, keys: list[str], *, lock: bool) -> dict[str, int]:
+        return {k: self.stored[k] for k in keys if k in self.stored}
+
+    def posting_row(self, row: PostingRow) -> tuple[object, ...]:
+        return (row.id.hex,)
+
+
+def settle(sites: dict[UUID, SiteFacts], stored: dict[str, int], *movements: Movement) -> PostingWriter:
+    writer = PostingWriter(repo=FakeRepository(stored), sites=sites, item_codes={})  # type: ignore[arg-type]
+    posting = PostingRow(id=uuid4(), idempotency_key="k", payload_hash="h", kind="t", document_ref=None,
+                         occurred_at=NOW, recorded_at=NOW, line_count=len(movements))
+    writer.add_movements(posting, list(movements))
+    writer.settle(lock=False)
+    return writer
+
+
+def test_a_real_bucket_may_not_go_below_zero() -> None:
+    with pytest.raises(InsufficientStock) as info:
+        settle(SITES, {bucket(STORE).id.hex: 5_000_000}, move(bucket(STORE), bucket(CUSTOMER), "6"))
+    assert (info.value.params["available"], info.value.params["requested"]) == ("5", "6")
 
 
 def test_virtual_buckets_may_go_negative_so_receipts_conserve_quantity() -> None:
-    sheet = BalanceSheet(quantities={})
-    deltas = sheet.apply([move(bucket(SUPPLIER), bucket(STORE), "24")], sites=SITES)
-    assert sum(deltas.values()) == 0
-    assert sheet.quantities[bucket(SUPPLIER).id] == Decimal(-24)
-    assert sheet.quantities[bucket(STORE).id] == Decimal(24)
+    writer = settle(SITES, {}, move(bucket(SUPPLIER), bucket(STORE), "24"))
+    assert writer.known == {bucket(STORE).id.hex: 24_000_000}  # only guarded (real) buckets are tracked
 
 
 def test_a_site_that_allows_negative_stock_may_go_below_zero() -> None:
     lenient = SiteFacts(id=uuid4(), code="POPUP", organisation_id=ORG, region=None, is_virtual=False,
                         allow_negative=True)
-    sites = {**SITES, lenient.id: lenient}
-    sheet = BalanceSheet(quantities={})
-    sheet.apply([move(bucket(lenient), bucket(CUSTOMER), "3")], sites=sites)
-    assert sheet.quantities[bucket(lenient).id] == Decimal(-3)
+    settle({**SITES, lenient.id: lenient}, {}, move(bucket(lenient), bucket(CUSTOMER), "3"))
+
+
+def test_a_posting_nets_its_lines_before_checking() -> None:
+    # Out 5 and back 3 within one posting leaves 2 of 4: allowed even though 5 > 4.
+    other = bucket(STORE, State.FROZEN)
+    settle(SITES, {bucket(STORE).id.hex: 4_000_000}, move(bucket(STORE), other, "5"), move(other, bucket(STORE), "3"))
 
 
 def test_movement_between_two_virtual_sites_is_refused() -> None:

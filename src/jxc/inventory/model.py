@@ -6,14 +6,15 @@ Invariants this module keeps (and the property tests check):
   adjustment, production, transit loss) absorb what enters or leaves the company.
 - A movement never joins a bucket to itself, never joins two virtual buckets, and changes
   state only along the transition table.
-- After a posting, no real bucket is below zero unless its site allows negative stock.
+- After a posting, no real bucket is below zero unless its site allows negative stock
+  (``SiteFacts.may_go_negative``; applied to the balances by ``inventory.writer``).
 - Project stock is isolated: a movement keeps its project unless it explicitly reassigns it.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 from enum import StrEnum
@@ -164,44 +165,6 @@ def check_movement(
         )
 
 
-@dataclass
-class BalanceSheet:
-    """Balances of the buckets a posting touches, with the rule that real buckets stay ≥ 0."""
-
-    quantities: dict[UUID, Decimal]
-    negative_allowed: dict[UUID, bool] = field(default_factory=dict)
-    buckets: dict[UUID, Bucket] = field(default_factory=dict)
-
-    def apply(self, movements: Sequence[Movement], *, sites: Mapping[UUID, SiteFacts]) -> dict[UUID, Decimal]:
-        """Apply movements; return the delta per bucket. Raises InsufficientStock, leaving self unchanged."""
-        deltas: dict[UUID, Decimal] = {}
-        buckets, negative_allowed = self.buckets, self.negative_allowed
-        for movement in movements:
-            for key, bucket, signed in (
-                (movement.source_id, movement.source, -movement.quantity),
-                (movement.target_id, movement.target, movement.quantity),
-            ):
-                if key not in buckets:
-                    buckets[key] = bucket
-                    negative_allowed[key] = sites[bucket.site_id].may_go_negative
-                deltas[key] = deltas.get(key, 0) + signed
-        quantities = self.quantities
-        for key, delta in deltas.items():
-            if delta >= 0:
-                continue
-            after = quantities.get(key, 0) + delta
-            if after < 0 and not negative_allowed[key]:
-                bucket = self.buckets[key]
-                raise InsufficientStock(
-                    "stock.insufficient", field="quantity", item=str(bucket.item_id),
-                    site=sites[bucket.site_id].code, state=bucket.state,
-                    available=str(self.quantities.get(key, Decimal(0))), requested=str(-delta),
-                )
-        for key, delta in deltas.items():
-            quantities[key] = quantities.get(key, 0) + delta
-        return deltas
-
-
 @dataclass(frozen=True, slots=True)
 class StockCandidate:
     """A bucket that may give stock, with what removal ordering needs."""
@@ -246,10 +209,6 @@ def allocate(
             available=str(have), requested=str(quantity),
         )
     return picks
-
-
-def retarget(bucket: Bucket, **changes: object) -> Bucket:
-    return replace(bucket, **changes)  # type: ignore[arg-type]
 
 
 class ReservationStatus(StrEnum):
