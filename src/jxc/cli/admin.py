@@ -43,6 +43,26 @@ def register(root: typer.Typer) -> None:
             initialise(app, states_file=states)
         console.print(f"[green]jxc database ready[/] at {app.engine.url.render_as_string()}")
 
+    @root.command("serve")
+    def serve(
+        host: Annotated[str, typer.Option(help="Interface to listen on.")] = "127.0.0.1",
+        port: Annotated[int, typer.Option(help="TCP port.")] = 8000,
+    ) -> None:
+        """Serve the HTTP API (/api/v1, docs at /api/v1/docs)."""
+        import gc
+
+        import uvicorn
+
+        from jxc.api import create_api
+        from jxc.cli.main import state
+
+        api = create_api(state.app())
+        # Start-up objects live as long as the server: keep the collector from rescanning them.
+        gc.collect()
+        gc.freeze()
+        console.print(f"jxc API on http://{host}:{port}/api/v1/docs")
+        uvicorn.run(api, host=host, port=port, log_level="info")
+
     @root.command("demo")
     def demo(
         items: Annotated[int, typer.Option(help="Number of items.")] = 500,

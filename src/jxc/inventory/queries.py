@@ -55,6 +55,30 @@ class BalanceLine:
     bucket_id: UUID
 
 
+@dataclass(frozen=True)
+class OverviewRow:
+    site: str
+    state: str
+    quantity: Decimal
+    items: int
+
+
+@dataclass(frozen=True)
+class HistoryLine:
+    id: UUID
+    posting_id: UUID
+    occurred_at: datetime
+    quantity: Decimal
+    kind: str
+    document_ref: str | None
+    from_site: str
+    from_state: str
+    from_lot: str | None
+    to_site: str
+    to_state: str
+    to_lot: str | None
+
+
 class StockQueries:
     def __init__(self, *, items: ItemDirectory, sites: SiteDirectory) -> None:
         self.items = items
@@ -131,8 +155,9 @@ class StockQueries:
 
     def balances(
         self, uow: SqlUnitOfWork, *, sku: str | None = None, site: str | None = None, state: str | None = None,
-        limit: int = 1000,
+        limit: int = 1000, after: UUID | None = None,
     ) -> list[BalanceLine]:
+        """Non-zero real buckets, in bucket-id order (``after`` is the keyset cursor)."""
         b = t.balances
         query = (
             select(b, t.lots.c.lot_no, t.lots.c.expiry_date)
@@ -148,7 +173,9 @@ class StockQueries:
             query = query.where(b.c.site_id == found.id)
         if state is not None:
             query = query.where(b.c.state == state)
-        rows = list(uow.connection.execute(query.order_by(b.c.item_id, b.c.site_id, b.c.state).limit(limit)))
+        if after is not None:
+            query = query.where(b.c.bucket_id > after)
+        rows = list(uow.connection.execute(query.order_by(b.c.bucket_id).limit(limit)))
         items = self.items.by_id(uow, {r.item_id for r in rows})
         sites = self.sites.by_id(uow, {r.site_id for r in rows})
         bins = self.sites.bin_codes(uow, [r.bin_id for r in rows if r.bin_id])
@@ -157,6 +184,57 @@ class StockQueries:
                 sku=items[r.item_id].sku, site=sites[r.site_id].code, state=r.state, quantity=r.quantity,
                 lot=r.lot_no, expiry_date=r.expiry_date, bin=bins.get(r.bin_id) if r.bin_id else None,
                 serial=r.serial, bucket_id=r.bucket_id,
+            )
+            for r in rows
+        ]
+
+    def overview(self, uow: SqlUnitOfWork) -> list[OverviewRow]:
+        """Stock on hand per site and state over all items (base units), with the number of items."""
+        b = t.balances
+        rows = list(uow.connection.execute(
+            select(b.c.site_id, b.c.state, func.sum(b.c.quantity).label("quantity"),
+                   func.count(func.distinct(b.c.item_id)).label("items"))
+            .where(b.c.is_virtual.is_(False), b.c.quantity != 0)
+            .group_by(b.c.site_id, b.c.state)
+        ))
+        sites = self.sites.by_id(uow, {r.site_id for r in rows})
+        return sorted(
+            (OverviewRow(site=sites[r.site_id].code, state=r.state, quantity=_qty(r.quantity), items=r.items)
+             for r in rows),
+            key=lambda row: (row.site, row.state),
+        )
+
+    def history(
+        self, uow: SqlUnitOfWork, *, sku: str, limit: int = 50, before: datetime | None = None,
+    ) -> list[HistoryLine]:
+        """An item's movements, newest first (``before`` is the time cursor), with both buckets' dimensions."""
+        item = self._item(uow, sku)
+        m, p = t.movements, t.postings
+        source, target = t.balances.alias("source"), t.balances.alias("target")
+        source_lot, target_lot = t.lots.alias("source_lot"), t.lots.alias("target_lot")
+        query = (
+            select(m.c.id, m.c.posting_id, m.c.quantity, m.c.occurred_at, p.c.kind, p.c.document_ref,
+                   source.c.site_id.label("from_site"), source.c.state.label("from_state"),
+                   source_lot.c.lot_no.label("from_lot"), target.c.site_id.label("to_site"),
+                   target.c.state.label("to_state"), target_lot.c.lot_no.label("to_lot"))
+            .join(p, p.c.id == m.c.posting_id)
+            .join(source, source.c.bucket_id == m.c.from_bucket_id)
+            .join(target, target.c.bucket_id == m.c.to_bucket_id)
+            .outerjoin(source_lot, source_lot.c.id == source.c.lot_id)
+            .outerjoin(target_lot, target_lot.c.id == target.c.lot_id)
+            .where(m.c.item_id == item.id)
+            .order_by(m.c.occurred_at.desc(), m.c.id.desc())
+            .limit(limit)
+        )
+        if before is not None:
+            query = query.where(m.c.occurred_at < before)
+        rows = list(uow.connection.execute(query))
+        sites = self.sites.by_id(uow, {r.from_site for r in rows} | {r.to_site for r in rows})
+        return [
+            HistoryLine(
+                id=r.id, posting_id=r.posting_id, occurred_at=r.occurred_at, quantity=r.quantity, kind=r.kind,
+                document_ref=r.document_ref, from_site=sites[r.from_site].code, from_state=r.from_state,
+                from_lot=r.from_lot, to_site=sites[r.to_site].code, to_state=r.to_state, to_lot=r.to_lot,
             )
             for r in rows
         ]

@@ -133,3 +133,14 @@ MESSAGES.update(
     }
 )
 MESSAGES["import.write_failed"] = ("批量导入写入失败: {reason}", "bulk import failed while writing: {reason}")
+MESSAGES.update(
+    {
+        "http.not_found": ("没有这个地址: {detail}", "no such resource: {detail}"),
+        "http.method_not_allowed": ("不支持此方法: {detail}", "method not allowed: {detail}"),
+        "http.too_large": ("请求过大 (上限 {limit} 字节)", "request too large (limit {limit} bytes)"),
+        "http.error": ("请求失败: {detail}", "request failed: {detail}"),
+        "idempotency.key_required": (
+            "POST 请求需要 Idempotency-Key 头", "a POST needs an Idempotency-Key header"
+        ),
+    }
+)

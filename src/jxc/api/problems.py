@@ -1,0 +1,59 @@
+"""Errors as RFC 9457 problem details — the one place the API maps errors to HTTP.
+
+Every problem carries the machine ``code``, the offending ``field``, and the message in
+zh-CN and English; ``title``/``detail`` follow the request's Accept-Language (zh-CN default).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from jxc.kernel.errors import InvalidInput, JxcError
+from jxc.kernel.messages import bilingual
+
+PROBLEM_TYPE = "https://jxc.dev/problems/"
+MEDIA_TYPE = "application/problem+json"
+
+
+def language(request: Request) -> str:
+    header = request.headers.get("accept-language", "")
+    return "en" if header.lower().startswith("en") else "zh-CN"
+
+
+def problem(error: JxcError, request: Request, *, status: int | None = None) -> JSONResponse:
+    messages = bilingual(error)
+    text = messages[language(request)]
+    body: dict[str, Any] = {
+        "type": PROBLEM_TYPE + error.code, "title": text, "status": status or error.http_status,
+        "detail": text, "code": error.code, "field": error.field, "messages": messages,
+        "params": {k: str(v) for k, v in error.params.items()},
+    }
+    return JSONResponse(body, status_code=body["status"], media_type=MEDIA_TYPE)
+
+
+async def on_jxc_error(request: Request, error: Exception) -> JSONResponse:
+    assert isinstance(error, JxcError)
+    return problem(error, request)
+
+
+async def on_validation_error(request: Request, error: Exception) -> JSONResponse:
+    assert isinstance(error, RequestValidationError)
+    first = error.errors()[0] if error.errors() else {"loc": (), "msg": "invalid"}
+    location = [str(part) for part in first.get("loc", ()) if part not in ("body", "query", "path", "header")]
+    field = ".".join(location) or None
+    reason = str(first.get("msg", "invalid"))
+    return problem(InvalidInput("field.invalid", field=field, value=str(first.get("input", ""))[:80], reason=reason),
+                   request)
+
+
+async def on_http_error(request: Request, error: Exception) -> JSONResponse:
+    assert isinstance(error, StarletteHTTPException)
+    code = {404: "http.not_found", 405: "http.method_not_allowed", 413: "http.too_large"}.get(
+        error.status_code, "http.error"
+    )
+    return problem(JxcError(code, detail=str(error.detail)), request, status=error.status_code)

@@ -1,0 +1,62 @@
+"""Catalog resources: items (list with a keyset cursor, detail)."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Annotated
+
+from fastapi import APIRouter, Query
+from pydantic import BaseModel
+
+from jxc.api.deps import UowDep
+from jxc.catalog import services
+from jxc.catalog.model import Item
+
+router = APIRouter(tags=["catalog"])
+
+
+class ItemPublic(BaseModel):
+    sku: str
+    name_zh: str
+    name_en: str
+    category: str
+    base_unit: str
+    units: dict[str, Decimal]
+    barcodes: list[str]
+    tracking: str
+    shelf_life_days: int | None
+    storage_min_c: Decimal | None
+    storage_max_c: Decimal | None
+    abc_class: str
+    attributes: dict[str, str]
+
+    @classmethod
+    def of(cls, item: Item) -> ItemPublic:
+        return cls(
+            sku=item.sku, name_zh=item.name_zh, name_en=item.name_en, category=item.category,
+            base_unit=item.base_unit, units=dict(item.units), barcodes=list(item.barcodes),
+            tracking=str(item.tracking), shelf_life_days=item.shelf_life_days, storage_min_c=item.storage_min_c,
+            storage_max_c=item.storage_max_c, abc_class=str(item.abc_class), attributes=dict(item.attributes),
+        )
+
+
+class ItemPage(BaseModel):
+    items: list[ItemPublic]
+    next: str | None
+
+
+@router.get("/items", response_model=ItemPage)
+def list_items(
+    uow: UowDep,
+    after: Annotated[str | None, Query(description="Last sku of the previous page.")] = None,
+    limit: Annotated[int, Query(ge=1, le=500)] = 50,
+    category: Annotated[str | None, Query(description="Category or a parent category.")] = None,
+) -> ItemPage:
+    """A page of items by sku."""
+    items = services.list_items(uow, category=category, after_sku=after, limit=limit)
+    return ItemPage(items=[ItemPublic.of(i) for i in items], next=items[-1].sku if len(items) == limit else None)
+
+
+@router.get("/items/{sku}", response_model=ItemPublic)
+def get_item(sku: str, uow: UowDep) -> ItemPublic:
+    return ItemPublic.of(services.get_item(uow, sku))

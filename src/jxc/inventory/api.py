@@ -1,0 +1,274 @@
+"""Stock resources: ATP, balances, overview, movement history; posting movements and reservations.
+
+POSTs take an ``Idempotency-Key`` header, which is the ledger's own idempotency key: the same key
+and body returns the original result (``Idempotent-Replayed: true``), another body is a 409.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+from decimal import Decimal
+from typing import Annotated
+from uuid import UUID
+
+from fastapi import APIRouter, Query, Response
+from pydantic import BaseModel, Field
+
+from jxc.api.deps import AppDep, IdempotencyKey, UowDep
+from jxc.inventory.atp import RollUp
+from jxc.inventory.commands import MoveLine, PostingResult, PostStock
+from jxc.inventory.model import Reservation
+from jxc.inventory.reservations import Reserve
+
+router = APIRouter(tags=["stock"])
+
+
+# --- schemas ----------------------------------------------------------------------------------
+class AtpGroupPublic(BaseModel):
+    key: str
+    by_state: dict[str, Decimal]
+    available: Decimal
+    unreserved_commitments: Decimal
+    scheduled_receipts: Decimal
+    atp: Decimal
+    sites: list[str]
+
+
+class AtpReportPublic(BaseModel):
+    sku: str
+    by: str
+    as_of: datetime
+    horizon_end: datetime
+    groups: list[AtpGroupPublic]
+
+
+class BalancePublic(BaseModel):
+    bucket_id: UUID
+    sku: str
+    site: str
+    state: str
+    quantity: Decimal
+    lot: str | None
+    expiry_date: date | None
+    bin: str | None
+    serial: str | None
+
+
+class BalancePage(BaseModel):
+    balances: list[BalancePublic]
+    next: UUID | None
+
+
+class OverviewRowPublic(BaseModel):
+    key: str
+    by_state: dict[str, Decimal]
+    total: Decimal
+    items: int
+
+
+class Overview(BaseModel):
+    by: str
+    states: list[str]
+    rows: list[OverviewRowPublic]
+
+
+class Side(BaseModel):
+    site: str
+    state: str
+    lot: str | None
+
+
+class MovementPublic(BaseModel):
+    id: UUID
+    posting_id: UUID
+    occurred_at: datetime
+    quantity: Decimal
+    kind: str
+    document_ref: str | None
+    from_: Side = Field(serialization_alias="from")
+    to: Side
+
+
+class MovementPage(BaseModel):
+    movements: list[MovementPublic]
+    next: datetime | None
+
+
+class MoveLineIn(BaseModel):
+    sku: str
+    quantity: Decimal
+    from_site: str
+    to_site: str
+    unit: str | None = None
+    from_state: str | None = None
+    to_state: str | None = None
+    lot: str | None = None
+    production_date: date | None = None
+    expiry_date: date | None = None
+    serials: list[str] = []
+    from_bin: str | None = None
+    to_bin: str | None = None
+    from_project: str | None = None
+    to_project: str | None = None
+    eta: datetime | None = None
+
+
+class PostingIn(BaseModel):
+    lines: list[MoveLineIn] = Field(min_length=1, max_length=5000)
+    kind: str = "movement"
+    occurred_at: datetime | None = None
+    document_ref: str | None = None
+
+
+class PostedMovement(BaseModel):
+    id: UUID
+    line_no: int
+    quantity: Decimal
+    from_state: str
+    to_state: str
+    serial: str | None
+
+
+class PostingPublic(BaseModel):
+    posting_id: UUID
+    idempotency_key: str
+    replayed: bool
+    movements: list[PostedMovement]
+
+
+class ReserveIn(BaseModel):
+    sku: str
+    quantity: Decimal
+    site: str
+    unit: str | None = None
+    lot: str | None = None
+    ttl_minutes: int = Field(default=24 * 60, ge=1, le=60 * 24 * 90)
+    reference: str | None = None
+
+
+class CloseIn(BaseModel):
+    quantity: Decimal | None = None
+
+
+class ReservationPublic(BaseModel):
+    id: UUID
+    status: str
+    quantity: Decimal
+    remaining: Decimal
+    expires_at: datetime
+    reference: str | None
+
+    @classmethod
+    def of(cls, r: Reservation) -> ReservationPublic:
+        return cls(id=r.id, status=r.status.value, quantity=r.quantity, remaining=r.remaining,
+                   expires_at=r.expires_at, reference=r.reference)
+
+
+# --- reads ------------------------------------------------------------------------------------
+@router.get("/items/{sku}/atp", response_model=AtpReportPublic)
+def item_atp(
+    sku: str, app: AppDep, uow: UowDep,
+    by: Annotated[RollUp, Query(description="bucket, site, org, region or network")] = RollUp.SITE,
+    horizon_days: Annotated[int, Query(ge=0, le=366)] = 7,
+) -> AtpReportPublic:
+    """Available-to-promise (可承诺量) per state, rolled up."""
+    report = app.stock.atp(uow, sku=sku, by=by, horizon=timedelta(days=horizon_days))
+    return AtpReportPublic.model_validate(report.as_dict())
+
+
+@router.get("/items/{sku}/movements", response_model=MovementPage, response_model_by_alias=True)
+def item_movements(
+    sku: str, app: AppDep, uow: UowDep,
+    limit: Annotated[int, Query(ge=1, le=500)] = 50,
+    before: Annotated[datetime | None, Query(description="Cursor: movements before this time.")] = None,
+) -> MovementPage:
+    """An item's movements, newest first."""
+    lines = app.stock.history(uow, sku=sku, limit=limit, before=before)
+    return MovementPage(
+        movements=[
+            MovementPublic(
+                id=m.id, posting_id=m.posting_id, occurred_at=m.occurred_at, quantity=m.quantity, kind=m.kind,
+                document_ref=m.document_ref, from_=Side(site=m.from_site, state=m.from_state, lot=m.from_lot),
+                to=Side(site=m.to_site, state=m.to_state, lot=m.to_lot),
+            )
+            for m in lines
+        ],
+        next=lines[-1].occurred_at if len(lines) == limit else None,
+    )
+
+
+@router.get("/balances", response_model=BalancePage)
+def balances(
+    app: AppDep, uow: UowDep,
+    sku: str | None = None, site: str | None = None, state: str | None = None,
+    after: Annotated[UUID | None, Query(description="Cursor: the last bucket_id of the previous page.")] = None,
+    limit: Annotated[int, Query(ge=1, le=1000)] = 100,
+) -> BalancePage:
+    lines = app.stock.balances(uow, sku=sku, site=site, state=state, limit=limit, after=after)
+    return BalancePage(
+        balances=[BalancePublic.model_validate(line, from_attributes=True) for line in lines],
+        next=lines[-1].bucket_id if len(lines) == limit else None,
+    )
+
+
+@router.get("/stock/overview", response_model=Overview)
+def overview(
+    app: AppDep, uow: UowDep, by: Annotated[str, Query(pattern="^(site|state)$")] = "site",
+) -> Overview:
+    """Stock on hand (base units) per site or per state, split by state."""
+    rows = app.stock.overview(uow)
+    grouped: dict[str, dict[str, Decimal]] = {}
+    items: dict[str, int] = {}
+    for row in rows:
+        key = row.site if by == "site" else row.state
+        cell = grouped.setdefault(key, {})
+        cell[row.state] = cell.get(row.state, Decimal(0)) + row.quantity
+        items[key] = max(items.get(key, 0), row.items)
+    return Overview(
+        by=by, states=sorted({row.state for row in rows}),
+        rows=[OverviewRowPublic(key=k, by_state=v, total=sum(v.values(), Decimal(0)), items=items[k])
+              for k, v in sorted(grouped.items())],
+    )
+
+
+# --- writes -----------------------------------------------------------------------------------
+@router.post("/movements", response_model=PostingPublic, status_code=201)
+def post_movements(body: PostingIn, key: IdempotencyKey, app: AppDep, uow: UowDep, response: Response) -> PostingPublic:
+    """Post one atomic set of movements (receipts come from @supplier, sales go to @customer)."""
+    command = PostStock(
+        idempotency_key=key, kind=body.kind, occurred_at=body.occurred_at, document_ref=body.document_ref,
+        lines=tuple(MoveLine(**{**line.model_dump(), "serials": tuple(line.serials)}) for line in body.lines),
+    )
+    result = app.ledger.post(uow, command)
+    if result.replayed:
+        response.status_code = 200
+        response.headers["Idempotent-Replayed"] = "true"
+    return _posting(result)
+
+
+@router.post("/reservations", response_model=ReservationPublic, status_code=201)
+def reserve(body: ReserveIn, key: IdempotencyKey, app: AppDep, uow: UowDep) -> ReservationPublic:
+    """Reserve available stock (FEFO/FIFO when no lot is named)."""
+    command = Reserve(idempotency_key=key, sku=body.sku, quantity=body.quantity, site=body.site, unit=body.unit,
+                      lot=body.lot, ttl=timedelta(minutes=body.ttl_minutes), reference=body.reference)
+    return ReservationPublic.of(app.reservations.reserve(uow, command))
+
+
+@router.post("/reservations/{reservation_id}/ship", response_model=ReservationPublic)
+def ship(reservation_id: UUID, body: CloseIn, key: IdempotencyKey, app: AppDep, uow: UowDep) -> ReservationPublic:
+    return ReservationPublic.of(app.reservations.ship(
+        uow, reservation_id=reservation_id, idempotency_key=key, quantity=body.quantity))
+
+
+@router.post("/reservations/{reservation_id}/release", response_model=ReservationPublic)
+def release(reservation_id: UUID, body: CloseIn, key: IdempotencyKey, app: AppDep, uow: UowDep) -> ReservationPublic:
+    return ReservationPublic.of(app.reservations.release(
+        uow, reservation_id=reservation_id, idempotency_key=key, quantity=body.quantity))
+
+
+def _posting(result: PostingResult) -> PostingPublic:
+    return PostingPublic(
+        posting_id=result.posting_id, idempotency_key=result.idempotency_key, replayed=result.replayed,
+        movements=[PostedMovement(id=m.id, line_no=m.line_no, quantity=m.quantity, from_state=m.from_state,
+                                  to_state=m.to_state, serial=m.serial) for m in result.movements],
+    )
