@@ -59,3 +59,8 @@ def test_every_message_has_both_languages_and_renders() -> None:
         assert zh and en, code
     text = bilingual(InvalidInput("quantity.not_positive", field="quantity", value="-1"))
     assert "quantity" in text["en"] and "-1" in text["zh-CN"]
+
+
+def test_stored_quantities_come_back_without_exponent_form() -> None:
+    for text in ["40", "1200", "100000", "0.5", "0.000001"]:
+        assert str(from_minor(to_minor(Decimal(text)))) == text

@@ -13,21 +13,40 @@ export function isMasked(value: unknown): boolean {
   return value === MASK;
 }
 
-const DECIMAL = /^([+-]?)(\d+)(?:\.(\d+))?$/;
+const DECIMAL = /^([+-]?)(\d+)(?:\.(\d*))?(?:[eE]([+-]?\d+))?$/;
+
+/**
+ * "4E+1" → "40", "-1.5e-3" → "-0.0015": Python's Decimal may print exponents, people read digits.
+ * Returns null for text that is not a decimal number.
+ */
+export function plainDecimal(text: string): string | null {
+  const match = DECIMAL.exec(text.trim());
+  if (!match) return null;
+  const [, sign = '', whole = '0', fraction = '', exponent = '0'] = match;
+  const shift = Number(exponent);
+  if (!Number.isSafeInteger(shift) || Math.abs(shift) > 1000) return null;
+  let digits = whole + fraction;
+  let point = whole.length + shift;
+  if (point > digits.length) digits = digits.padEnd(point, '0');
+  if (point < 0) {
+    digits = '0'.repeat(-point) + digits;
+    point = 0;
+  }
+  const intPart = digits.slice(0, point).replace(/^0+(?=\d)/, '') || '0';
+  const fracPart = digits.slice(point).replace(/0+$/, '');
+  const isZero = /^0+$/.test(intPart) && fracPart === '';
+  return `${sign === '-' && !isZero ? '-' : ''}${intPart}${fracPart ? `.${fracPart}` : ''}`;
+}
 
 /** "1234567.500" → "1,234,567.5"; masked, blank and non-numeric input come back unchanged. */
 export function formatQuantity(value: string | number | null | undefined): string {
   if (value === null || value === undefined || value === '') return BLANK;
   const text = String(value).trim();
-  const match = DECIMAL.exec(text);
-  if (!match) return text;
-  const [, sign = '', whole = '0', fraction = ''] = match;
-  const digits = whole.replace(/^0+(?=\d)/, '');
-  const grouped = digits.replace(/\B(?=(\d{3})+(?!\d))/g, ',');
-  const trimmed = fraction.replace(/0+$/, '');
-  const isZero = /^0*$/.test(digits) && trimmed === '';
-  const shownSign = sign === '-' && !isZero ? '-' : '';
-  return `${shownSign}${grouped}${trimmed ? `.${trimmed}` : ''}`;
+  const plain = plainDecimal(text);
+  if (plain === null) return text;
+  const [whole = '0', fraction] = plain.split('.');
+  const grouped = whole.replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+  return fraction ? `${grouped}.${fraction}` : grouped;
 }
 
 /** A decimal string as a number for charts; anything unparsable counts as 0. */

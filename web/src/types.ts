@@ -83,9 +83,12 @@ export interface MovementPage {
 
 export interface OverviewRow {
   key: string;
-  name: string;
+  /** The site's display name (docs/api.md); the first server version sends only `key`. */
+  name?: string;
   by_state: Record<string, string>;
   total: string;
+  /** Number of distinct items held (sent by the server, not in docs/api.md yet). */
+  items?: number;
 }
 
 export interface StockOverview {

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
-
-from fastapi import FastAPI, Request, Response
+from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 from jxc import __version__
 from jxc.api.problems import on_http_error, on_jxc_error, on_validation_error, problem
@@ -15,6 +14,23 @@ from jxc.kernel.errors import JxcError
 
 PREFIX = "/api/v1"
 MAX_BODY_BYTES = 1_048_576  # a posting of several thousand lines fits; anything larger is a bulk import
+
+
+class BodyLimit:
+    """Refuse requests whose declared body is over the limit (413 problem), as plain ASGI middleware."""
+
+    def __init__(self, app: ASGIApp, *, max_bytes: int) -> None:
+        self.app = app
+        self.max_bytes = max_bytes
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http":
+            for name, value in scope["headers"]:
+                if name == b"content-length" and value.isdigit() and int(value) > self.max_bytes:
+                    response = problem(JxcError("http.too_large", limit=self.max_bytes), Request(scope), status=413)
+                    await response(scope, receive, send)
+                    return
+        await self.app(scope, receive, send)
 
 
 def create_api(app: App, *, max_body_bytes: int = MAX_BODY_BYTES) -> FastAPI:
@@ -32,13 +48,7 @@ def create_api(app: App, *, max_body_bytes: int = MAX_BODY_BYTES) -> FastAPI:
     api.add_exception_handler(RequestValidationError, on_validation_error)
     api.add_exception_handler(StarletteHTTPException, on_http_error)
 
-    @api.middleware("http")
-    async def limit_body(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
-        length = request.headers.get("content-length")
-        if length is not None and length.isdigit() and int(length) > max_body_bytes:
-            return problem(JxcError("http.too_large", limit=max_body_bytes), request, status=413)
-        return await call_next(request)
-
+    api.add_middleware(BodyLimit, max_bytes=max_body_bytes)
     for router in (catalog_router, org_router, inventory_router):
         api.include_router(router, prefix=PREFIX)
     return api

@@ -12,7 +12,7 @@ from jxc.db.uow import SqlUnitOfWork
 from jxc.kernel.errors import InvalidInput
 
 
-def get_app(request: Request) -> App:
+async def get_app(request: Request) -> App:
     app: App = request.app.state.jxc
     return app
 
@@ -22,7 +22,13 @@ def get_uow(app: Annotated[App, Depends(get_app)]) -> Iterator[SqlUnitOfWork]:
         yield uow
 
 
-def idempotency_key(
+def get_read_uow(app: Annotated[App, Depends(get_app)]) -> Iterator[SqlUnitOfWork]:
+    """For GETs: a read-only unit of work never waits for (or blocks) a writer."""
+    with app.uow().reader() as uow:
+        yield uow
+
+
+async def idempotency_key(
     key: Annotated[str | None, Header(alias="Idempotency-Key", description="Repeat it to retry safely.")] = None,
 ) -> str:
     if key is None or not key.strip():
@@ -34,4 +40,5 @@ def idempotency_key(
 
 AppDep = Annotated[App, Depends(get_app)]
 UowDep = Annotated[SqlUnitOfWork, Depends(get_uow)]
+ReadUowDep = Annotated[SqlUnitOfWork, Depends(get_read_uow)]
 IdempotencyKey = Annotated[str, Depends(idempotency_key)]

@@ -8,7 +8,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 from pydantic import BaseModel
 
-from jxc.api.deps import UowDep
+from jxc.api.deps import ReadUowDep
 from jxc.catalog import services
 from jxc.catalog.model import Item
 
@@ -47,7 +47,7 @@ class ItemPage(BaseModel):
 
 @router.get("/items", response_model=ItemPage)
 def list_items(
-    uow: UowDep,
+    uow: ReadUowDep,
     after: Annotated[str | None, Query(description="Last sku of the previous page.")] = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 50,
     category: Annotated[str | None, Query(description="Category or a parent category.")] = None,
@@ -58,5 +58,5 @@ def list_items(
 
 
 @router.get("/items/{sku}", response_model=ItemPublic)
-def get_item(sku: str, uow: UowDep) -> ItemPublic:
+def get_item(sku: str, uow: ReadUowDep) -> ItemPublic:
     return ItemPublic.of(services.get_item(uow, sku))

@@ -55,8 +55,11 @@ def register(root: typer.Typer) -> None:
 
         from jxc.api import create_api
         from jxc.cli.main import state
+        from jxc.db.engine import checkpoint_in_background
 
-        api = create_api(state.app())
+        app = state.app()
+        checkpoint_in_background(app.engine)
+        api = create_api(app)
         # Start-up objects live as long as the server: keep the collector from rescanning them.
         gc.collect()
         gc.freeze()

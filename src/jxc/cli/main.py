@@ -73,6 +73,7 @@ def main(
 
 
 def _register_commands() -> None:
+    from jxc.access.cli import register as register_access
     from jxc.catalog.cli import register as register_catalog
     from jxc.cli.admin import register as register_admin
     from jxc.inventory.cli import register as register_inventory
@@ -82,6 +83,7 @@ def _register_commands() -> None:
     register_catalog(app)
     register_org(app)
     register_inventory(app)
+    register_access(app)
 
 
 _register_commands()

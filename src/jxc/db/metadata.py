@@ -17,6 +17,7 @@ metadata = MetaData(naming_convention=NAMING_CONVENTION)
 
 def all_metadata() -> MetaData:
     """Import every context's tables so the metadata is complete (for Alembic and tests)."""
+    import jxc.access.tables
     import jxc.catalog.tables
     import jxc.inventory.tables
     import jxc.org.tables  # noqa: F401

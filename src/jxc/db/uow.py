@@ -32,6 +32,7 @@ class SqlUnitOfWork:
         self._repositories: dict[type[Any], Any] = {}
         self.events: list[DomainEvent] = []
         self._committed = False
+        self._lock: Any = None
 
     @property
     def connection(self) -> Connection:
@@ -44,6 +45,12 @@ class SqlUnitOfWork:
         return self.engine.dialect.name
 
     def __enter__(self) -> SqlUnitOfWork:
+        lock = None if self.read_only else getattr(self.engine, "jxc_write_lock", None)
+        if lock is not None:
+            # Same bound as SQLite's own busy timeout: a writer that waits longer gets an error, not a hang.
+            if not lock.acquire(timeout=30):
+                raise JxcError("database.busy", value=self.engine.url.render_as_string())
+            self._lock = lock
         try:
             connection = self.engine.connect()
             if self.read_only:
@@ -51,6 +58,7 @@ class SqlUnitOfWork:
             self._connection = connection
             connection.begin()
         except OperationalError as exc:
+            self._release()
             raise JxcError(
                 "database.unavailable", value=self.engine.url.render_as_string(), reason=str(exc.orig)
             ) from exc
@@ -65,13 +73,21 @@ class SqlUnitOfWork:
         connection = self._connection
         self._connection = None
         self._repositories.clear()
-        if connection is not None:
-            if connection.in_transaction():
-                connection.rollback()
-            connection.close()
+        try:
+            if connection is not None:
+                if connection.in_transaction():
+                    connection.rollback()
+                connection.close()
+        finally:
+            self._release()
         if self._committed and exc_type is None:
             events, self.events = self.events, []
             self.bus.publish(events)
+
+    def _release(self) -> None:
+        lock, self._lock = self._lock, None
+        if lock is not None:
+            lock.release()
 
     def reader(self) -> SqlUnitOfWork:
         """A read-only unit of work on the same engine and clock (on SQLite it never blocks a writer)."""

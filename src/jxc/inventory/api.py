@@ -14,7 +14,7 @@ from uuid import UUID
 from fastapi import APIRouter, Query, Response
 from pydantic import BaseModel, Field
 
-from jxc.api.deps import AppDep, IdempotencyKey, UowDep
+from jxc.api.deps import AppDep, IdempotencyKey, ReadUowDep
 from jxc.inventory.atp import RollUp
 from jxc.inventory.commands import MoveLine, PostingResult, PostStock
 from jxc.inventory.model import Reservation
@@ -167,7 +167,7 @@ class ReservationPublic(BaseModel):
 # --- reads ------------------------------------------------------------------------------------
 @router.get("/items/{sku}/atp", response_model=AtpReportPublic)
 def item_atp(
-    sku: str, app: AppDep, uow: UowDep,
+    sku: str, app: AppDep, uow: ReadUowDep,
     by: Annotated[RollUp, Query(description="bucket, site, org, region or network")] = RollUp.SITE,
     horizon_days: Annotated[int, Query(ge=0, le=366)] = 7,
 ) -> AtpReportPublic:
@@ -178,7 +178,7 @@ def item_atp(
 
 @router.get("/items/{sku}/movements", response_model=MovementPage, response_model_by_alias=True)
 def item_movements(
-    sku: str, app: AppDep, uow: UowDep,
+    sku: str, app: AppDep, uow: ReadUowDep,
     limit: Annotated[int, Query(ge=1, le=500)] = 50,
     before: Annotated[datetime | None, Query(description="Cursor: movements before this time.")] = None,
 ) -> MovementPage:
@@ -199,7 +199,7 @@ def item_movements(
 
 @router.get("/balances", response_model=BalancePage)
 def balances(
-    app: AppDep, uow: UowDep,
+    app: AppDep, uow: ReadUowDep,
     sku: str | None = None, site: str | None = None, state: str | None = None,
     after: Annotated[UUID | None, Query(description="Cursor: the last bucket_id of the previous page.")] = None,
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
@@ -213,7 +213,7 @@ def balances(
 
 @router.get("/stock/overview", response_model=Overview)
 def overview(
-    app: AppDep, uow: UowDep, by: Annotated[str, Query(pattern="^(site|state)$")] = "site",
+    app: AppDep, uow: ReadUowDep, by: Annotated[str, Query(pattern="^(site|state)$")] = "site",
 ) -> Overview:
     """Stock on hand (base units) per site or per state, split by state."""
     rows = app.stock.overview(uow)
@@ -233,13 +233,15 @@ def overview(
 
 # --- writes -----------------------------------------------------------------------------------
 @router.post("/movements", response_model=PostingPublic, status_code=201)
-def post_movements(body: PostingIn, key: IdempotencyKey, app: AppDep, uow: UowDep, response: Response) -> PostingPublic:
+async def post_movements(body: PostingIn, key: IdempotencyKey, app: AppDep, response: Response) -> PostingPublic:
     """Post one atomic set of movements (receipts come from @supplier, sales go to @customer)."""
     command = PostStock(
         idempotency_key=key, kind=body.kind, occurred_at=body.occurred_at, document_ref=body.document_ref,
         lines=tuple(MoveLine(**{**line.model_dump(), "serials": tuple(line.serials)}) for line in body.lines),
     )
-    result = app.ledger.post(uow, command)
+    # The unit of work (and SQLite's single write slot) is held for the posting only, not the request.
+    with app.uow() as uow:
+        result = app.ledger.post(uow, command)
     if result.replayed:
         response.status_code = 200
         response.headers["Idempotent-Replayed"] = "true"
@@ -247,23 +249,26 @@ def post_movements(body: PostingIn, key: IdempotencyKey, app: AppDep, uow: UowDe
 
 
 @router.post("/reservations", response_model=ReservationPublic, status_code=201)
-def reserve(body: ReserveIn, key: IdempotencyKey, app: AppDep, uow: UowDep) -> ReservationPublic:
+def reserve(body: ReserveIn, key: IdempotencyKey, app: AppDep) -> ReservationPublic:
     """Reserve available stock (FEFO/FIFO when no lot is named)."""
     command = Reserve(idempotency_key=key, sku=body.sku, quantity=body.quantity, site=body.site, unit=body.unit,
                       lot=body.lot, ttl=timedelta(minutes=body.ttl_minutes), reference=body.reference)
-    return ReservationPublic.of(app.reservations.reserve(uow, command))
+    with app.uow() as uow:
+        return ReservationPublic.of(app.reservations.reserve(uow, command))
 
 
 @router.post("/reservations/{reservation_id}/ship", response_model=ReservationPublic)
-def ship(reservation_id: UUID, body: CloseIn, key: IdempotencyKey, app: AppDep, uow: UowDep) -> ReservationPublic:
-    return ReservationPublic.of(app.reservations.ship(
-        uow, reservation_id=reservation_id, idempotency_key=key, quantity=body.quantity))
+def ship(reservation_id: UUID, body: CloseIn, key: IdempotencyKey, app: AppDep) -> ReservationPublic:
+    with app.uow() as uow:
+        return ReservationPublic.of(app.reservations.ship(
+            uow, reservation_id=reservation_id, idempotency_key=key, quantity=body.quantity))
 
 
 @router.post("/reservations/{reservation_id}/release", response_model=ReservationPublic)
-def release(reservation_id: UUID, body: CloseIn, key: IdempotencyKey, app: AppDep, uow: UowDep) -> ReservationPublic:
-    return ReservationPublic.of(app.reservations.release(
-        uow, reservation_id=reservation_id, idempotency_key=key, quantity=body.quantity))
+def release(reservation_id: UUID, body: CloseIn, key: IdempotencyKey, app: AppDep) -> ReservationPublic:
+    with app.uow() as uow:
+        return ReservationPublic.of(app.reservations.release(
+            uow, reservation_id=reservation_id, idempotency_key=key, quantity=body.quantity))
 
 
 def _posting(result: PostingResult) -> PostingPublic:

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import gc
 import multiprocessing
+import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from multiprocessing.connection import Connection
@@ -129,8 +130,11 @@ def start_writer(uow_factory: UowFactory, *, parallel: bool) -> BatchWriter:
 
 
 def _child_main(uow_factory: UowFactory, conn: Connection) -> None:
-    # The pool's connections belong to the parent: forget them without closing them.
-    uow_factory().engine.dispose(close=False)
+    # The pool's connections and the in-process write lock belong to the parent: start afresh.
+    engine = uow_factory().engine
+    engine.dispose(close=False)
+    if hasattr(engine, "jxc_write_lock"):
+        engine.jxc_write_lock = threading.Lock()
     while True:
         prepared = conn.recv()
         if prepared is None:

@@ -7,6 +7,9 @@
     │   ├── IdempotencyConflict   same idempotency key, different payload
     │   ├── IllegalTransition     state change not in the transition table
     │   └── InsufficientStock     a real bucket would go below zero
+    ├── Unauthenticated      no valid credentials (bad password, expired token, unknown key)
+    │   └── TooManyAttempts       login refused for a while after repeated failures
+    ├── Forbidden            authenticated, but the policy does not allow it (action, scope, kind)
     └── (adapters translate third-party errors into these at the boundary)
 
 The CLI maps these to one line and a non-zero exit code, the API to RFC 9457 problem
@@ -59,3 +62,23 @@ class IllegalTransition(Conflict):
 
 class InsufficientStock(Conflict):
     pass
+
+
+class Unauthenticated(JxcError):
+    """No valid credentials: wrong password, unknown user, invalid or expired token or key."""
+
+    exit_code = 6
+    http_status = 401
+
+
+class TooManyAttempts(Unauthenticated):
+    """Login refused until the failure window passes (``params['retry_after']`` in seconds)."""
+
+    http_status = 429
+
+
+class Forbidden(JxcError):
+    """The caller is known, but the access policy does not allow the request."""
+
+    exit_code = 5
+    http_status = 403

@@ -144,3 +144,40 @@ MESSAGES.update(
         ),
     }
 )
+MESSAGES["database.busy"] = ("数据库 {value} 忙, 请稍后重试", "the database {value} is busy: try again shortly")
+MESSAGES.update(
+    {
+        "access.denied": ("{subject} 无权执行 {action}", "{subject} is not allowed to {action}"),
+        "access.kind_denied": (
+            "{subject} 不能过账 {kind} 类库存移动", "{subject} may not post {kind} movements"
+        ),
+        "access.counterparty_denied": (
+            "{subject} 的 {kind} 移动不能涉及 {value}", "{subject} may not move stock to or from {value} ({kind})"
+        ),
+        "access.out_of_scope": (
+            "站点 {value} 不在 {subject} 的权限范围内", "site {value} is outside the scope of {subject}"
+        ),
+        "access.site_bound": (
+            "{subject} 只能在站点 {site} 操作, 不能在 {value}",
+            "{subject} may only act at site {site}, not at {value}",
+        ),
+        "access.login_failed": ("用户名或密码错误", "wrong username or password"),
+        "access.too_many_attempts": (
+            "登录失败次数过多, 请在 {retry_after} 秒后重试",
+            "too many failed logins: try again in {retry_after} seconds",
+        ),
+        "access.token_invalid": ("令牌无效或已过期, 请重新登录", "the token is invalid or has expired: log in again"),
+        "access.key_invalid": ("API 密钥无效或已吊销", "the API key is invalid or revoked"),
+        "access.password_too_short": ("密码至少需要 {min} 个字符", "the password needs at least {min} characters"),
+        "access.role_not_held": (
+            "用户 {user} 没有角色 {value}, 不能为其创建该角色的密钥",
+            "user {user} does not hold role {value}, so a key with it cannot be made for them",
+        ),
+        "access.secret_too_short": (
+            "令牌签名密钥至少需要 {min} 字节", "the token signing secret needs at least {min} bytes"
+        ),
+        "user.not_found": ("未知用户 {value}", "unknown user {value}"),
+        "user.duplicate": ("用户名 {value} 已存在", "username {value} already exists"),
+        "api_key.not_found": ("未知 API 密钥 {value}", "unknown API key {value}"),
+    }
+)

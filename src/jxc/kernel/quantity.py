@@ -48,7 +48,11 @@ def to_minor(qty: Decimal) -> int:
 
 
 def from_minor(value: int) -> Decimal:
-    return (Decimal(value) / _SCALE_FACTOR).quantize(QTY_QUANTUM).normalize() if value else Decimal(0)
+    """The Decimal for a stored scaled integer, without trailing zeros or exponent form (40, not 4E+1)."""
+    if not value:
+        return Decimal(0)
+    qty = Decimal(value).scaleb(-QTY_SCALE).normalize()
+    return qty.quantize(Decimal(1)) if qty.as_tuple().exponent > 0 else qty  # type: ignore[operator]
 
 
 def fmt(qty: Decimal) -> str:

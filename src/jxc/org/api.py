@@ -8,7 +8,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 from pydantic import BaseModel
 
-from jxc.api.deps import UowDep
+from jxc.api.deps import ReadUowDep
 from jxc.kernel.errors import InvalidInput
 from jxc.org import services
 from jxc.org.model import Organisation, Site, SiteKind
@@ -51,13 +51,13 @@ class Sites(BaseModel):
 
 
 @router.get("/organisations", response_model=Organisations)
-def list_organisations(uow: UowDep) -> Organisations:
+def list_organisations(uow: ReadUowDep) -> Organisations:
     return Organisations(organisations=[OrganisationPublic.of(o) for o in services.list_organisations(uow)])
 
 
 @router.get("/sites", response_model=Sites)
 def list_sites(
-    uow: UowDep,
+    uow: ReadUowDep,
     kind: Annotated[str | None, Query(description="warehouse, store, channel or virtual")] = None,
     region: Annotated[str | None, Query()] = None,
     org: Annotated[str | None, Query(description="Organisation code.")] = None,

@@ -1,0 +1,101 @@
+/** Providers and routes. Language first (it picks the AntD locale), then messages, auth, router. */
+import { App as AntApp, Button, ConfigProvider, Result, Spin } from 'antd';
+import enUS from 'antd/locale/en_US';
+import zhCN from 'antd/locale/zh_CN';
+import { lazy, Suspense, useEffect, type ReactNode } from 'react';
+import { BrowserRouter, Link, Navigate, Route, Routes, useLocation, useNavigate } from 'react-router-dom';
+import { apiHandlers } from './api';
+import { AuthProvider, LangProvider, useAuth, useI18n } from './context';
+import { ItemPage } from './pages/ItemPage';
+import { ItemsPage } from './pages/ItemsPage';
+import { LoginPage } from './pages/LoginPage';
+import { Shell } from './Shell';
+
+// ECharts is only needed here: load it with the page, not with the login screen.
+const StockOverviewPage = lazy(() => import('./pages/StockOverviewPage').then((m) => ({ default: m.StockOverviewPage })));
+
+/** Lets the API client show problems with AntD messages and send an expired session to login. */
+function ApiBridge() {
+  const { message } = AntApp.useApp();
+  const { forget } = useAuth();
+  const navigate = useNavigate();
+  const location = useLocation();
+  useEffect(() => {
+    // Keyed by text, so several calls failing the same way show one message.
+    apiHandlers.notify = (text) => void message.error({ content: text, key: text });
+    apiHandlers.onSessionEnded = () => {
+      forget();
+      if (location.pathname !== '/login') navigate('/login', { replace: true, state: { from: location.pathname + location.search } });
+    };
+  }, [message, forget, navigate, location]);
+  return null;
+}
+
+function RequireAuth({ children }: { children: ReactNode }) {
+  const { user } = useAuth();
+  const location = useLocation();
+  if (!user) return <Navigate to="/login" replace state={{ from: location.pathname + location.search }} />;
+  return <>{children}</>;
+}
+
+function NotFound() {
+  const { t } = useI18n();
+  return (
+    <Result
+      status="404"
+      title="404"
+      subTitle={t('common.notFound')}
+      extra={
+        <Link to="/stock">
+          <Button type="primary">{t('common.home')}</Button>
+        </Link>
+      }
+    />
+  );
+}
+
+function Localised() {
+  const { lang } = useI18n();
+  return (
+    <ConfigProvider locale={lang === 'zh-CN' ? zhCN : enUS}>
+      <AntApp>
+        <AuthProvider>
+          <BrowserRouter>
+            <ApiBridge />
+            <Routes>
+              <Route path="/login" element={<LoginPage />} />
+              <Route
+                element={
+                  <RequireAuth>
+                    <Shell />
+                  </RequireAuth>
+                }
+              >
+                <Route index element={<Navigate to="/stock" replace />} />
+                <Route
+                  path="/stock"
+                  element={
+                    <Suspense fallback={<Spin />}>
+                      <StockOverviewPage />
+                    </Suspense>
+                  }
+                />
+                <Route path="/items" element={<ItemsPage />} />
+                <Route path="/items/:sku" element={<ItemPage />} />
+                <Route path="*" element={<NotFound />} />
+              </Route>
+            </Routes>
+          </BrowserRouter>
+        </AuthProvider>
+      </AntApp>
+    </ConfigProvider>
+  );
+}
+
+export function App() {
+  return (
+    <LangProvider>
+      <Localised />
+    </LangProvider>
+  );
+}
