@@ -26,6 +26,7 @@ from jxc.db.migrate import upgrade
 from jxc.kernel.clock import FixedClock
 
 DEFAULT_PG_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+TEST_SECRET = "test-secret-" + "x" * 40  # tests never touch the user's data directory
 
 
 def pg_url() -> str:
@@ -91,7 +92,7 @@ def clock() -> FixedClock:
 
 @pytest.fixture
 def app(engine: Engine, clock: FixedClock) -> App:
-    return bootstrap(Settings(database_url=str(engine.url)), engine=engine, clock=clock)
+    return bootstrap(Settings(database_url=str(engine.url), secret_key=TEST_SECRET), engine=engine, clock=clock)
 
 
 def ref(prefix: str = "T") -> str:

@@ -10,6 +10,8 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import Engine, inspect
 
+from jxc.access.model import Policy
+from jxc.access.policy import load_policy
 from jxc.config import Settings
 from jxc.db.engine import build_engine
 from jxc.db.uow import SqlUnitOfWork
@@ -32,6 +34,22 @@ class App:
     items: CatalogItemDirectory = field(default_factory=CatalogItemDirectory)
     sites: OrgSiteDirectory = field(default_factory=OrgSiteDirectory)
     states: StateStore = field(default_factory=StateStore)
+
+    _policy: Policy | None = None
+    _secret: str | None = None
+
+    @property
+    def policy(self) -> Policy:
+        """The access policy (the packaged one unless JXC_POLICY_FILE names another), loaded once."""
+        if self._policy is None:
+            self._policy = load_policy(self.settings.policy_file)
+        return self._policy
+
+    @property
+    def secret(self) -> str:
+        if self._secret is None:
+            self._secret = self.settings.resolved_secret_key()
+        return self._secret
 
     def __post_init__(self) -> None:
         self.ledger = Ledger(items=self.items, sites=self.sites, states=self.states)

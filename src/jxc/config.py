@@ -23,6 +23,22 @@ class Settings(BaseSettings):
     database_url: str | None = None
     states_file: Path | None = None
     lang: str = "zh-CN"
+    # Signs access tokens. Unset: a random key is created once in data_dir/secret.key (0600);
+    # servers sharing one database across machines must set the same JXC_SECRET_KEY everywhere.
+    secret_key: str | None = None
+    policy_file: Path | None = None
+
+    def resolved_secret_key(self) -> str:
+        if self.secret_key:
+            return self.secret_key
+        path = self.data_dir / "secret.key"
+        if not path.exists():
+            import secrets
+
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.touch(mode=0o600)
+            path.write_text(secrets.token_urlsafe(48), encoding="utf-8")
+        return path.read_text(encoding="utf-8").strip()
 
     def resolved_database_url(self) -> str:
         if self.database_url:

@@ -35,6 +35,7 @@ class BodyLimit:
 
 def create_api(app: App, *, max_body_bytes: int = MAX_BODY_BYTES) -> FastAPI:
     """The HTTP API over a wired application."""
+    from jxc.api.auth import router as auth_router
     from jxc.catalog.api import router as catalog_router
     from jxc.inventory.api import router as inventory_router
     from jxc.org.api import router as org_router
@@ -49,6 +50,6 @@ def create_api(app: App, *, max_body_bytes: int = MAX_BODY_BYTES) -> FastAPI:
     api.add_exception_handler(StarletteHTTPException, on_http_error)
 
     api.add_middleware(BodyLimit, max_bytes=max_body_bytes)
-    for router in (catalog_router, org_router, inventory_router):
+    for router in (auth_router, catalog_router, org_router, inventory_router):
         api.include_router(router, prefix=PREFIX)
     return api

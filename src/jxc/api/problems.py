@@ -13,7 +13,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from jxc.kernel.errors import InvalidInput, JxcError
+from jxc.kernel.errors import Forbidden, InvalidInput, JxcError
 from jxc.kernel.messages import bilingual
 
 PROBLEM_TYPE = "https://jxc.dev/problems/"
@@ -38,7 +38,24 @@ def problem(error: JxcError, request: Request, *, status: int | None = None) -> 
 
 async def on_jxc_error(request: Request, error: Exception) -> JSONResponse:
     assert isinstance(error, JxcError)
+    if isinstance(error, Forbidden):
+        _audit_refusal(request, error)
     return problem(error, request)
+
+
+def _audit_refusal(request: Request, error: Forbidden) -> None:
+    """Refused access is audited in its own transaction (the refused request's one rolled back)."""
+    from jxc.access import services as access
+
+    principal = getattr(request.state, "principal", None)
+    app = request.app.state.jxc
+    with app.uow() as uow:
+        access.record_audit(
+            uow, actor=principal.subject if principal else "anonymous", action=f"{request.method} {request.url.path}",
+            resource=request.url.path, outcome="refused",
+            source_ip=request.client.host if request.client else None,
+            detail={"code": error.code, "field": error.field, **{k: str(v) for k, v in error.params.items()}},
+        )
 
 
 async def on_validation_error(request: Request, error: Exception) -> JSONResponse:

@@ -6,9 +6,11 @@ from decimal import Decimal
 from typing import Annotated
 
 from fastapi import APIRouter, Query
+from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 
-from jxc.api.deps import ReadUowDep
+from jxc.api.deps import AppDep, ItemReader, ReadUowDep
+from jxc.api.output import masked
 from jxc.catalog import services
 from jxc.catalog.model import Item
 
@@ -47,16 +49,19 @@ class ItemPage(BaseModel):
 
 @router.get("/items", response_model=ItemPage)
 def list_items(
+    app: AppDep,
+    principal: ItemReader,
     uow: ReadUowDep,
     after: Annotated[str | None, Query(description="Last sku of the previous page.")] = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 50,
     category: Annotated[str | None, Query(description="Category or a parent category.")] = None,
-) -> ItemPage:
+) -> JSONResponse:
     """A page of items by sku."""
     items = services.list_items(uow, category=category, after_sku=after, limit=limit)
-    return ItemPage(items=[ItemPublic.of(i) for i in items], next=items[-1].sku if len(items) == limit else None)
+    page = ItemPage(items=[ItemPublic.of(i) for i in items], next=items[-1].sku if len(items) == limit else None)
+    return masked(app, principal, "item", page)
 
 
 @router.get("/items/{sku}", response_model=ItemPublic)
-def get_item(sku: str, uow: ReadUowDep) -> ItemPublic:
-    return ItemPublic.of(services.get_item(uow, sku))
+def get_item(sku: str, app: AppDep, principal: ItemReader, uow: ReadUowDep) -> JSONResponse:
+    return masked(app, principal, "item", ItemPublic.of(services.get_item(uow, sku)))

@@ -12,9 +12,12 @@ from typing import Annotated
 from uuid import UUID
 
 from fastapi import APIRouter, Query, Response
+from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
-from jxc.api.deps import AppDep, IdempotencyKey, ReadUowDep
+from jxc.access import services as access
+from jxc.api.deps import AppDep, IdempotencyKey, MovementPoster, ReadUowDep, ReservationPoster, StockReader
+from jxc.api.output import masked
 from jxc.inventory.atp import RollUp
 from jxc.inventory.commands import MoveLine, PostingResult, PostStock
 from jxc.inventory.model import Reservation
@@ -167,24 +170,26 @@ class ReservationPublic(BaseModel):
 # --- reads ------------------------------------------------------------------------------------
 @router.get("/items/{sku}/atp", response_model=AtpReportPublic)
 def item_atp(
-    sku: str, app: AppDep, uow: ReadUowDep,
+    sku: str, app: AppDep, principal: StockReader, uow: ReadUowDep,
     by: Annotated[RollUp, Query(description="bucket, site, org, region or network")] = RollUp.SITE,
     horizon_days: Annotated[int, Query(ge=0, le=366)] = 7,
-) -> AtpReportPublic:
-    """Available-to-promise (可承诺量) per state, rolled up."""
-    report = app.stock.atp(uow, sku=sku, by=by, horizon=timedelta(days=horizon_days))
-    return AtpReportPublic.model_validate(report.as_dict())
+) -> JSONResponse:
+    """Available-to-promise (可承诺量) per state, rolled up over the sites the caller may see."""
+    report = app.stock.atp(uow, sku=sku, by=by, horizon=timedelta(days=horizon_days),
+                           sites=access.site_codes_in_scope(uow, principal))
+    return masked(app, principal, "atp", AtpReportPublic.model_validate(report.as_dict()))
 
 
 @router.get("/items/{sku}/movements", response_model=MovementPage, response_model_by_alias=True)
 def item_movements(
-    sku: str, app: AppDep, uow: ReadUowDep,
+    sku: str, app: AppDep, principal: StockReader, uow: ReadUowDep,
     limit: Annotated[int, Query(ge=1, le=500)] = 50,
     before: Annotated[datetime | None, Query(description="Cursor: movements before this time.")] = None,
-) -> MovementPage:
-    """An item's movements, newest first."""
-    lines = app.stock.history(uow, sku=sku, limit=limit, before=before)
-    return MovementPage(
+) -> JSONResponse:
+    """An item's movements touching the caller's sites, newest first."""
+    lines = app.stock.history(uow, sku=sku, limit=limit, before=before,
+                              sites=access.site_codes_in_scope(uow, principal))
+    return masked(app, principal, "movement", MovementPage(
         movements=[
             MovementPublic(
                 id=m.id, posting_id=m.posting_id, occurred_at=m.occurred_at, quantity=m.quantity, kind=m.kind,
@@ -194,29 +199,31 @@ def item_movements(
             for m in lines
         ],
         next=lines[-1].occurred_at if len(lines) == limit else None,
-    )
+    ))
 
 
 @router.get("/balances", response_model=BalancePage)
 def balances(
-    app: AppDep, uow: ReadUowDep,
+    app: AppDep, principal: StockReader, uow: ReadUowDep,
     sku: str | None = None, site: str | None = None, state: str | None = None,
     after: Annotated[UUID | None, Query(description="Cursor: the last bucket_id of the previous page.")] = None,
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
-) -> BalancePage:
-    lines = app.stock.balances(uow, sku=sku, site=site, state=state, limit=limit, after=after)
-    return BalancePage(
+) -> JSONResponse:
+    lines = app.stock.balances(uow, sku=sku, site=site, state=state, limit=limit, after=after,
+                               sites=access.site_codes_in_scope(uow, principal))
+    return masked(app, principal, "balance", BalancePage(
         balances=[BalancePublic.model_validate(line, from_attributes=True) for line in lines],
         next=lines[-1].bucket_id if len(lines) == limit else None,
-    )
+    ))
 
 
 @router.get("/stock/overview", response_model=Overview)
 def overview(
-    app: AppDep, uow: ReadUowDep, by: Annotated[str, Query(pattern="^(site|state)$")] = "site",
-) -> Overview:
-    """Stock on hand (base units) per site or per state, split by state."""
-    rows = app.stock.overview(uow)
+    app: AppDep, principal: StockReader, uow: ReadUowDep,
+    by: Annotated[str, Query(pattern="^(site|state)$")] = "site",
+) -> JSONResponse:
+    """Stock on hand (base units) per site or per state, split by state, over the caller's sites."""
+    rows = app.stock.overview(uow, sites=access.site_codes_in_scope(uow, principal))
     grouped: dict[str, dict[str, Decimal]] = {}
     items: dict[str, int] = {}
     for row in rows:
@@ -224,23 +231,29 @@ def overview(
         cell = grouped.setdefault(key, {})
         cell[row.state] = cell.get(row.state, Decimal(0)) + row.quantity
         items[key] = max(items.get(key, 0), row.items)
-    return Overview(
+    return masked(app, principal, "stock", Overview(
         by=by, states=sorted({row.state for row in rows}),
         rows=[OverviewRowPublic(key=k, by_state=v, total=sum(v.values(), Decimal(0)), items=items[k])
               for k, v in sorted(grouped.items())],
-    )
+    ))
 
 
 # --- writes -----------------------------------------------------------------------------------
 @router.post("/movements", response_model=PostingPublic, status_code=201)
-async def post_movements(body: PostingIn, key: IdempotencyKey, app: AppDep, response: Response) -> PostingPublic:
+async def post_movements(
+    body: PostingIn, key: IdempotencyKey, app: AppDep, principal: MovementPoster, response: Response,
+) -> PostingPublic:
     """Post one atomic set of movements (receipts come from @supplier, sales go to @customer)."""
     command = PostStock(
         idempotency_key=key, kind=body.kind, occurred_at=body.occurred_at, document_ref=body.document_ref,
         lines=tuple(MoveLine(**{**line.model_dump(), "serials": tuple(line.serials)}) for line in body.lines),
     )
+    sites = {code for line in body.lines for code in (line.from_site, line.to_site)}
     # The unit of work (and SQLite's single write slot) is held for the posting only, not the request.
     with app.uow() as uow:
+        access.authorise_posting(uow, principal, policy=app.policy, kind=body.kind, site_codes=sites)
+        access.record_audit(uow, actor=principal.subject, action="movement.post", resource=f"posting:{key}",
+                            outcome="ok", detail={"kind": body.kind, "lines": len(body.lines)}, commit=False)
         result = app.ledger.post(uow, command)
     if result.replayed:
         response.status_code = 200
@@ -249,23 +262,31 @@ async def post_movements(body: PostingIn, key: IdempotencyKey, app: AppDep, resp
 
 
 @router.post("/reservations", response_model=ReservationPublic, status_code=201)
-def reserve(body: ReserveIn, key: IdempotencyKey, app: AppDep) -> ReservationPublic:
+def reserve(body: ReserveIn, key: IdempotencyKey, app: AppDep, principal: ReservationPoster) -> ReservationPublic:
     """Reserve available stock (FEFO/FIFO when no lot is named)."""
     command = Reserve(idempotency_key=key, sku=body.sku, quantity=body.quantity, site=body.site, unit=body.unit,
                       lot=body.lot, ttl=timedelta(minutes=body.ttl_minutes), reference=body.reference)
     with app.uow() as uow:
+        access.authorise_posting(uow, principal, policy=app.policy, kind="reserve", site_codes=[body.site],
+                                 action="reservation.post")
+        access.record_audit(uow, actor=principal.subject, action="reservation.post", resource=f"reservation:{key}",
+                            outcome="ok", detail={"sku": body.sku, "site": body.site}, commit=False)
         return ReservationPublic.of(app.reservations.reserve(uow, command))
 
 
 @router.post("/reservations/{reservation_id}/ship", response_model=ReservationPublic)
-def ship(reservation_id: UUID, body: CloseIn, key: IdempotencyKey, app: AppDep) -> ReservationPublic:
+def ship(
+    reservation_id: UUID, body: CloseIn, key: IdempotencyKey, app: AppDep, principal: ReservationPoster,
+) -> ReservationPublic:
     with app.uow() as uow:
         return ReservationPublic.of(app.reservations.ship(
             uow, reservation_id=reservation_id, idempotency_key=key, quantity=body.quantity))
 
 
 @router.post("/reservations/{reservation_id}/release", response_model=ReservationPublic)
-def release(reservation_id: UUID, body: CloseIn, key: IdempotencyKey, app: AppDep) -> ReservationPublic:
+def release(
+    reservation_id: UUID, body: CloseIn, key: IdempotencyKey, app: AppDep, principal: ReservationPoster,
+) -> ReservationPublic:
     with app.uow() as uow:
         return ReservationPublic.of(app.reservations.release(
             uow, reservation_id=reservation_id, idempotency_key=key, quantity=body.quantity))

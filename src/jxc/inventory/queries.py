@@ -7,13 +7,14 @@ correct exactly when it reports no difference.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 
 from jxc.db.uow import SqlUnitOfWork
 from jxc.inventory import tables as t
@@ -93,9 +94,12 @@ class StockQueries:
 
     def atp(
         self, uow: SqlUnitOfWork, *, sku: str, by: RollUp | str = RollUp.SITE, horizon: timedelta = DEFAULT_HORIZON,
-        as_of: datetime | None = None,
+        as_of: datetime | None = None, sites: Collection[str] | None = None,
     ) -> AtpReport:
-        """ATP for one item, rolled up by bucket, site, organisation, region or the whole network."""
+        """ATP for one item, rolled up by bucket, site, organisation, region or the whole network.
+
+        ``sites`` (codes) is the caller's access scope, applied inside the queries; ``None`` = all.
+        """
         try:
             by = RollUp(by)
         except ValueError:
@@ -106,24 +110,35 @@ class StockQueries:
         now = as_of or uow.clock.now()
         end = now + horizon
         repo = uow.repository(LedgerRepository)
+        site_keys = self._scope_keys(uow, sites)
         if by is RollUp.BUCKET:
-            stock = self._bucket_rows(uow, item.id)
+            stock = self._bucket_rows(uow, item.id, self._scope_ids(uow, sites))
         else:
-            stock = repo.item_stock(item.id, by_owner=by is RollUp.ORG)
+            stock = repo.item_stock(item.id, by_owner=by is RollUp.ORG, site_keys=site_keys)
             if by is RollUp.ORG:
                 owners = self._org_codes(uow, {r[1] for r in stock if r[1]})
                 stock = [(site, owners.get(owner) if owner else None, state, q) for site, owner, state, q in stock]
-        receipts = repo.item_receipts(item.id, end)
-        commitments = repo.item_commitments(item.id, end)
+        receipts = repo.item_receipts(item.id, end, site_keys=site_keys)
+        commitments = repo.item_commitments(item.id, end, site_keys=site_keys)
         keys = {r[0] for r in stock} | {k for k, _ in receipts} | {k for k, _ in commitments}
-        sites = self._sites_by_key(uow, keys)
+        facts = self._sites_by_key(uow, keys)
         org_codes: dict[Any, str] = {}
         if by is RollUp.ORG:
-            organisation_ids = {s.organisation_id for s in sites.values() if s.organisation_id}
+            organisation_ids = {s.organisation_id for s in facts.values() if s.organisation_id}
             org_codes.update(self.sites.org_codes(uow, organisation_ids))
-        groups = roll_up(by=by, stock=stock, receipts=receipts, commitments=commitments, sites=sites,
+        groups = roll_up(by=by, stock=stock, receipts=receipts, commitments=commitments, sites=facts,
                          org_codes=org_codes)
         return AtpReport(sku=sku, by=by, as_of=now, horizon_end=end, groups=groups)
+
+    def _scope_ids(self, uow: SqlUnitOfWork, sites: Collection[str] | None) -> list[UUID] | None:
+        """Ids of the scope's site codes (unknown codes simply match nothing)."""
+        if sites is None:
+            return None
+        return [facts.id for facts in self.sites.by_code(uow, list(sites)).values()]
+
+    def _scope_keys(self, uow: SqlUnitOfWork, sites: Collection[str] | None) -> list[str] | None:
+        ids = self._scope_ids(uow, sites)
+        return None if ids is None else [i.hex for i in ids] or ["-"]  # ["-"]: an empty scope matches nothing
 
     def _sites_by_key(self, uow: SqlUnitOfWork, keys: set[str]) -> dict[str, SiteFacts]:
         ids = self._ids
@@ -137,13 +152,16 @@ class StockQueries:
         codes = self.sites.org_codes(uow, [UUID(hex=k) for k in keys])
         return {k.hex: v for k, v in codes.items()}
 
-    def _bucket_rows(self, uow: SqlUnitOfWork, item_id: UUID) -> list[StockRow]:
+    def _bucket_rows(self, uow: SqlUnitOfWork, item_id: UUID, scope: list[UUID] | None) -> list[StockRow]:
         b = t.balances
-        rows = list(uow.connection.execute(
+        query = (
             select(b.c.site_id, b.c.state, b.c.quantity, b.c.bin_id, b.c.serial, t.lots.c.lot_no)
             .select_from(b.outerjoin(t.lots, t.lots.c.id == b.c.lot_id))
             .where(b.c.item_id == item_id, b.c.is_virtual.is_(False), b.c.quantity != 0)
-        ))
+        )
+        if scope is not None:
+            query = query.where(b.c.site_id.in_(scope))
+        rows = list(uow.connection.execute(query))
         sites = self.sites.by_id(uow, {r.site_id for r in rows})
         bins = self.sites.bin_codes(uow, [r.bin_id for r in rows if r.bin_id])
         result: list[StockRow] = []
@@ -155,9 +173,9 @@ class StockQueries:
 
     def balances(
         self, uow: SqlUnitOfWork, *, sku: str | None = None, site: str | None = None, state: str | None = None,
-        limit: int = 1000, after: UUID | None = None,
+        limit: int = 1000, after: UUID | None = None, sites: Collection[str] | None = None,
     ) -> list[BalanceLine]:
-        """Non-zero real buckets, in bucket-id order (``after`` is the keyset cursor)."""
+        """Non-zero real buckets in scope, in bucket-id order (``after`` is the keyset cursor)."""
         b = t.balances
         query = (
             select(b, t.lots.c.lot_no, t.lots.c.expiry_date)
@@ -175,37 +193,45 @@ class StockQueries:
             query = query.where(b.c.state == state)
         if after is not None:
             query = query.where(b.c.bucket_id > after)
+        scope = self._scope_ids(uow, sites)
+        if scope is not None:
+            query = query.where(b.c.site_id.in_(scope))
         rows = list(uow.connection.execute(query.order_by(b.c.bucket_id).limit(limit)))
         items = self.items.by_id(uow, {r.item_id for r in rows})
-        sites = self.sites.by_id(uow, {r.site_id for r in rows})
+        site_facts = self.sites.by_id(uow, {r.site_id for r in rows})
         bins = self.sites.bin_codes(uow, [r.bin_id for r in rows if r.bin_id])
         return [
             BalanceLine(
-                sku=items[r.item_id].sku, site=sites[r.site_id].code, state=r.state, quantity=r.quantity,
+                sku=items[r.item_id].sku, site=site_facts[r.site_id].code, state=r.state, quantity=r.quantity,
                 lot=r.lot_no, expiry_date=r.expiry_date, bin=bins.get(r.bin_id) if r.bin_id else None,
                 serial=r.serial, bucket_id=r.bucket_id,
             )
             for r in rows
         ]
 
-    def overview(self, uow: SqlUnitOfWork) -> list[OverviewRow]:
+    def overview(self, uow: SqlUnitOfWork, *, sites: Collection[str] | None = None) -> list[OverviewRow]:
         """Stock on hand per site and state over all items (base units), with the number of items."""
         b = t.balances
-        rows = list(uow.connection.execute(
+        query = (
             select(b.c.site_id, b.c.state, func.sum(b.c.quantity).label("quantity"),
                    func.count(func.distinct(b.c.item_id)).label("items"))
             .where(b.c.is_virtual.is_(False), b.c.quantity != 0)
             .group_by(b.c.site_id, b.c.state)
-        ))
-        sites = self.sites.by_id(uow, {r.site_id for r in rows})
+        )
+        scope = self._scope_ids(uow, sites)
+        if scope is not None:
+            query = query.where(b.c.site_id.in_(scope))
+        rows = list(uow.connection.execute(query))
+        site_facts = self.sites.by_id(uow, {r.site_id for r in rows})
         return sorted(
-            (OverviewRow(site=sites[r.site_id].code, state=r.state, quantity=_qty(r.quantity), items=r.items)
+            (OverviewRow(site=site_facts[r.site_id].code, state=r.state, quantity=_qty(r.quantity), items=r.items)
              for r in rows),
             key=lambda row: (row.site, row.state),
         )
 
     def history(
         self, uow: SqlUnitOfWork, *, sku: str, limit: int = 50, before: datetime | None = None,
+        sites: Collection[str] | None = None,
     ) -> list[HistoryLine]:
         """An item's movements, newest first (``before`` is the time cursor), with both buckets' dimensions."""
         item = self._item(uow, sku)
@@ -228,13 +254,16 @@ class StockQueries:
         )
         if before is not None:
             query = query.where(m.c.occurred_at < before)
+        scope = self._scope_ids(uow, sites)
+        if scope is not None:
+            query = query.where(or_(source.c.site_id.in_(scope), target.c.site_id.in_(scope)))
         rows = list(uow.connection.execute(query))
-        sites = self.sites.by_id(uow, {r.from_site for r in rows} | {r.to_site for r in rows})
+        site_facts = self.sites.by_id(uow, {r.from_site for r in rows} | {r.to_site for r in rows})
         return [
             HistoryLine(
                 id=r.id, posting_id=r.posting_id, occurred_at=r.occurred_at, quantity=r.quantity, kind=r.kind,
-                document_ref=r.document_ref, from_site=sites[r.from_site].code, from_state=r.from_state,
-                from_lot=r.from_lot, to_site=sites[r.to_site].code, to_state=r.to_state, to_lot=r.to_lot,
+                document_ref=r.document_ref, from_site=site_facts[r.from_site].code, from_state=r.from_state,
+                from_lot=r.from_lot, to_site=site_facts[r.to_site].code, to_state=r.to_state, to_lot=r.to_lot,
             )
             for r in rows
         ]

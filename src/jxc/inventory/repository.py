@@ -177,29 +177,44 @@ class LedgerRepository:
 
     # --- balances -------------------------------------------------------------------------
     # --- reads for ATP (driver level: hundreds of rows per call, no per-row type processing) --
-    def item_stock(self, item_id: UUID, *, by_owner: bool) -> list[tuple[str, str | None, str, int]]:
-        """(site key, owner key, state, minor units) of an item over real buckets."""
+    def _sites_clause(self, site_keys: Sequence[str] | None) -> tuple[str, tuple[str, ...]]:
+        """`` AND site_id IN (…)`` for an access scope (``None``: no condition)."""
+        if site_keys is None:
+            return "", ()
+        return f" AND site_id IN ({', '.join([self._mark] * len(site_keys))})", tuple(site_keys)
+
+    def item_stock(
+        self, item_id: UUID, *, by_owner: bool, site_keys: Sequence[str] | None = None,
+    ) -> list[tuple[str, str | None, str, int]]:
+        """(site key, owner key, state, minor units) of an item over real buckets (in scope)."""
         mark = self._mark
         owner, grouping = ("owner_id", "site_id, owner_id, state") if by_owner else ("NULL", "site_id, state")
+        scope, scope_params = self._sites_clause(site_keys)
         sql = (f"SELECT site_id, {owner}, state, SUM(quantity) FROM inv_balances WHERE item_id = {mark} "
-               f"AND is_virtual = {mark} GROUP BY {grouping}")
-        rows = execute(self.connection, sql, (self.encoder.uid(item_id), False))
+               f"AND is_virtual = {mark}{scope} GROUP BY {grouping}")
+        rows = execute(self.connection, sql, (self.encoder.uid(item_id), False, *scope_params))
         return [(_key(site), None if own is None else _key(own), state, int(q)) for site, own, state, q in rows]
 
-    def item_receipts(self, item_id: UUID, until: datetime) -> list[tuple[str, int]]:
+    def item_receipts(
+        self, item_id: UUID, until: datetime, *, site_keys: Sequence[str] | None = None,
+    ) -> list[tuple[str, int]]:
         """In-transit quantity per site whose ETA falls before ``until``."""
         mark = self._mark
+        scope, scope_params = self._sites_clause(site_keys)
         sql = (f"SELECT site_id, SUM(quantity) FROM inv_transit_eta WHERE item_id = {mark} AND eta IS NOT NULL "
-               f"AND eta <= {mark} AND quantity > 0 GROUP BY site_id")
-        rows = execute(self.connection, sql, (self.encoder.uid(item_id), self.encoder.when(until)))
+               f"AND eta <= {mark} AND quantity > 0{scope} GROUP BY site_id")
+        rows = execute(self.connection, sql, (self.encoder.uid(item_id), self.encoder.when(until), *scope_params))
         return [(_key(site), int(q)) for site, q in rows]
 
-    def item_commitments(self, item_id: UUID, until: datetime) -> list[tuple[str, int]]:
+    def item_commitments(
+        self, item_id: UUID, until: datetime, *, site_keys: Sequence[str] | None = None,
+    ) -> list[tuple[str, int]]:
         """Unreserved quantity of open commitments per site due before ``until``."""
         mark = self._mark
+        scope, scope_params = self._sites_clause(site_keys)
         sql = (f"SELECT site_id, SUM(unreserved) FROM inv_commitments WHERE item_id = {mark} AND status = 'open' "
-               f"AND due_at <= {mark} AND unreserved > 0 GROUP BY site_id")
-        rows = execute(self.connection, sql, (self.encoder.uid(item_id), self.encoder.when(until)))
+               f"AND due_at <= {mark} AND unreserved > 0{scope} GROUP BY site_id")
+        rows = execute(self.connection, sql, (self.encoder.uid(item_id), self.encoder.when(until), *scope_params))
         return [(_key(site), int(q)) for site, q in rows]
 
     @property

@@ -181,3 +181,4 @@ MESSAGES.update(
         "api_key.not_found": ("未知 API 密钥 {value}", "unknown API key {value}"),
     }
 )
+MESSAGES["access.login_required"] = ("请先登录 (Authorization: Bearer … 或 X-Api-Key)", "sign in first (Authorization: Bearer … or X-Api-Key)")
