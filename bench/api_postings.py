@@ -30,6 +30,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import httpx
 from common import Timer, emit, fresh_database, log, parser, ready_app, seed_network, summary_ms
 
+from jxc.access import services as access
 from jxc.inventory.commands import MoveLine, PostStock
 
 CLIENTS = 16
@@ -53,6 +54,7 @@ end
 local sales = {SALES}
 wrk.method = "POST"
 wrk.headers["Content-Type"] = "application/json"
+wrk.headers["Authorization"] = "Bearer {TOKEN}"
 function request()
   counter = counter + 1
   local sale = sales[(counter * 7 + tid) % #sales + 1]
@@ -68,11 +70,11 @@ end
 """
 
 
-def run_wrk(base: str, sales: list[tuple[str, str]], seconds: int) -> tuple[float, dict[str, float]]:
+def run_wrk(base: str, sales: list[tuple[str, str]], seconds: int, token: str) -> tuple[float, dict[str, float]]:
     """16 connections for ``seconds``: (requests/s, latency summary in ms); fails on any non-2xx."""
     table = ", ".join(f'{{"{sku}", "{site}"}}' for sku, site in sales[:2000])
     with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
-        script.write(WRK_SCRIPT.replace("{SALES}", "{" + table + "}"))
+        script.write(WRK_SCRIPT.replace("{SALES}", "{" + table + "}").replace("{TOKEN}", token))
     out = subprocess.run(
         ["wrk", "-t2", f"-c{CLIENTS}", f"-d{seconds}s", "-s", script.name, base.removesuffix("/api/v1")],
         capture_output=True, text=True, check=True,
@@ -107,6 +109,8 @@ def main() -> None:
             for sku in skus[:20] for site in sites
         ])
         sales = [(skus[rng.randrange(20)], sites[rng.randrange(len(sites))]) for _ in range(2 * args.postings)]
+        with app.uow() as uow:  # every request is signed in, as in production
+            access.add_user(uow, username="bench", password="bench-password-1", roles=["purchasing_director"])
 
         # Baseline: the service layer, 16 threads, no HTTP.
         def direct(n: int) -> float:
@@ -121,7 +125,7 @@ def main() -> None:
         app.engine.dispose()
 
         port = free_port()
-        env = {**os.environ, "JXC_DATABASE_URL": db.url}
+        env = {**os.environ, "JXC_DATABASE_URL": db.url, "JXC_SECRET_KEY": app.secret}
         server = subprocess.Popen(
             [sys.executable, "-m", "uvicorn", "jxc.api.server:api", "--host", "127.0.0.1", "--port", str(port),
              "--workers", str(args.workers), "--log-level", "warning"],
@@ -139,7 +143,10 @@ def main() -> None:
                 if time.monotonic() > deadline:
                     raise RuntimeError(server.stderr.read().decode() if server.stderr else "server did not start")
                 time.sleep(0.2)
-            clients = [httpx.Client(base_url=base, timeout=30) for _ in range(CLIENTS)]
+            login = httpx.post(f"{base}/auth/login", json={"username": "bench", "password": "bench-password-1"})
+            token = login.json()["access_token"]
+            auth = {"Authorization": f"Bearer {token}"}
+            clients = [httpx.Client(base_url=base, timeout=30, headers=auth) for _ in range(CLIENTS)]
 
             def over_http(n: int) -> float:
                 sku, site = sales[args.postings + n]
@@ -153,7 +160,7 @@ def main() -> None:
 
             if shutil.which("wrk"):
                 log(f"wrk: {CLIENTS} connections for {args.seconds} s, {args.workers} server worker(s) …")
-                http_rate, http_summary = run_wrk(base, sales, args.seconds)
+                http_rate, http_summary = run_wrk(base, sales, args.seconds, token)
                 load_generator = "wrk"
             else:
                 log(f"{args.postings:,} sales over HTTP from {CLIENTS} httpx threads, {args.workers} server workers …")

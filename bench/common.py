@@ -31,6 +31,7 @@ from jxc.db.engine import build_engine
 from jxc.org import services as org
 
 DEFAULT_PG_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+BENCH_SECRET = "bench-secret-" + "b" * 40
 
 
 def parser(description: str) -> argparse.ArgumentParser:
@@ -73,7 +74,7 @@ def fresh_database(backend: str, pg_url: str, *, label: str) -> Iterator[Databas
 
 
 def ready_app(db: Database) -> App:
-    app = bootstrap(Settings(database_url=db.url), engine=db.engine)
+    app = bootstrap(Settings(database_url=db.url, secret_key=BENCH_SECRET), engine=db.engine)
     initialise(app)
     return app
 

@@ -52,6 +52,10 @@ class App:
         return self._secret
 
     def __post_init__(self) -> None:
+        from jxc.access.services import forget_scope_sites
+        from jxc.org.model import SiteRegistered
+
+        self.bus.subscribe(SiteRegistered, forget_scope_sites)
         self.ledger = Ledger(items=self.items, sites=self.sites, states=self.states)
         self.reservations = Reservations(self.ledger)
         self.stock = StockQueries(items=self.items, sites=self.sites)

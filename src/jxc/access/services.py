@@ -20,6 +20,7 @@ from __future__ import annotations
 import hashlib
 import math
 import secrets
+import time
 from collections.abc import Iterable, Mapping
 from datetime import UTC, date, datetime
 from decimal import Decimal
@@ -404,9 +405,39 @@ def list_api_keys(uow: SqlUnitOfWork) -> list[ApiKey]:
 # --- scopes ---------------------------------------------------------------------------------
 
 
+_SCOPE_SITES_TTL = 30.0  # seconds; site coordinates, regions and owners change rarely
+_scope_cache: dict[str, tuple[float, dict[str, ScopeSite]]] = {}
+
+
 def scope_sites(uow: SqlUnitOfWork, codes: Iterable[str] | None = None) -> dict[str, ScopeSite]:
-    """Scope facts of the sites ``codes`` that exist (all sites when ``None``), by code."""
-    sites = org.list_sites(uow) if codes is None else list(org.sites_by_code(uow, codes).values())
+    """Scope facts of the sites ``codes`` that exist (all sites when ``None``), by code.
+
+    Read once per 30 s per process and database (every request asks): a new or moved site is
+    seen by access checks within that time.
+    """
+    key = uow.engine.url.render_as_string()
+    cached = _scope_cache.get(key)
+    now = time.monotonic()
+    if cached is None or cached[0] < now:
+        cached = (now + _SCOPE_SITES_TTL, _load_scope_sites(uow))
+        _scope_cache[key] = cached
+    every = cached[1]
+    if codes is None:
+        return dict(every)
+    wanted = list(codes)
+    if any(code not in every for code in wanted):  # a site registered since the last read
+        _scope_cache.pop(key, None)
+        every = scope_sites(uow)
+    return {code: every[code] for code in wanted if code in every}
+
+
+def forget_scope_sites(_event: object = None) -> None:
+    """Drop the cached site facts (wired to ``SiteRegistered`` by bootstrap)."""
+    _scope_cache.clear()
+
+
+def _load_scope_sites(uow: SqlUnitOfWork) -> dict[str, ScopeSite]:
+    sites = org.list_sites(uow)
     org_ids = {s.organisation_id for s in sites if s.organisation_id is not None}
     org_codes = {k: v.code for k, v in org.organisations_by_id(uow, org_ids).items()} if org_ids else {}
     return {

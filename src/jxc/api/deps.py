@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Awaitable, Callable, Iterator
 from typing import Annotated
 
 from fastapi import Depends, Header, Request
@@ -40,13 +40,17 @@ async def idempotency_key(
     return key
 
 
-def current_principal(
+async def current_principal(
     request: Request,
     app: Annotated[App, Depends(get_app)],
     authorization: Annotated[str | None, Header(description="Bearer <access token>")] = None,
     api_key: Annotated[str | None, Header(alias="X-Api-Key", description="An integration or device key.")] = None,
 ) -> Principal:
-    """Who is calling: a bearer access token or an API key; 401 otherwise."""
+    """Who is calling: a bearer access token or an API key; 401 otherwise.
+
+    Runs on the event loop (one indexed read, well under a millisecond): a hop to the thread
+    pool per request cost more than the work itself.
+    """
     with app.uow().reader() as uow:
         if api_key:
             principal = access.principal_from_api_key(uow, api_key)
@@ -58,11 +62,11 @@ def current_principal(
     return principal
 
 
-def requires(action: str) -> Callable[..., Principal]:
+def requires(action: str) -> Callable[..., Awaitable[Principal]]:
     """A dependency: the caller, refused (403, audited) unless the policy allows ``action``."""
 
-    def check(app: Annotated[App, Depends(get_app)],
-              principal: Annotated[Principal, Depends(current_principal)]) -> Principal:
+    async def check(app: Annotated[App, Depends(get_app)],
+                    principal: Annotated[Principal, Depends(current_principal)]) -> Principal:
         app.policy.require(principal, action)
         return principal
 
