@@ -27,6 +27,7 @@ class Settings(BaseSettings):
     # servers sharing one database across machines must set the same JXC_SECRET_KEY everywhere.
     secret_key: str | None = None
     policy_file: Path | None = None
+    console_dir: Path | None = None  # the built web console; default web/dist of a source checkout
 
     def resolved_secret_key(self) -> str:
         if self.secret_key:

@@ -6,11 +6,13 @@ import socket
 import threading
 import time
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import httpx
 import pytest
 import uvicorn
+from fastapi import FastAPI
 
 from jxc.access import services as access
 from jxc.api import create_api
@@ -39,11 +41,11 @@ def sign_in(app: App, base_url: str, *, roles: tuple[str, ...] = ("purchasing_di
     return client
 
 
-@pytest.fixture
-def server(app: App) -> Iterator[str]:
-    """Base URL of a live API server for ``app``."""
+@contextmanager
+def serving(api: FastAPI) -> Iterator[str]:
+    """Run ``api`` under uvicorn on a free loopback port; yields the API base URL."""
     port = _free_port()
-    uvi = uvicorn.Server(uvicorn.Config(create_api(app), host="127.0.0.1", port=port, log_level="warning"))
+    uvi = uvicorn.Server(uvicorn.Config(api, host="127.0.0.1", port=port, log_level="warning"))
     thread = threading.Thread(target=uvi.run, daemon=True)
     thread.start()
     deadline = time.monotonic() + 10
@@ -51,9 +53,18 @@ def server(app: App) -> Iterator[str]:
         if time.monotonic() > deadline:
             raise RuntimeError("the API server did not start")
         time.sleep(0.02)
-    yield f"http://127.0.0.1:{port}/api/v1"
-    uvi.should_exit = True
-    thread.join(timeout=10)
+    try:
+        yield f"http://127.0.0.1:{port}/api/v1"
+    finally:
+        uvi.should_exit = True
+        thread.join(timeout=10)
+
+
+@pytest.fixture
+def server(app: App) -> Iterator[str]:
+    """Base URL of a live API server for ``app``."""
+    with serving(create_api(app)) as base:
+        yield base
 
 
 @pytest.fixture

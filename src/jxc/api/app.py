@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
-from fastapi import FastAPI, Request
+from pathlib import Path
+
+from fastapi import FastAPI, Request, Response
 from fastapi.exceptions import RequestValidationError
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from jxc import __version__
@@ -52,4 +55,26 @@ def create_api(app: App, *, max_body_bytes: int = MAX_BODY_BYTES) -> FastAPI:
     api.add_middleware(BodyLimit, max_bytes=max_body_bytes)
     for router in (auth_router, catalog_router, org_router, inventory_router):
         api.include_router(router, prefix=PREFIX)
+    console = console_directory(app)
+    if console is not None:
+        api.mount("/", ConsoleFiles(directory=console, html=True), name="console")
     return api
+
+
+def console_directory(app: App) -> Path | None:
+    """The built web console: JXC_CONSOLE_DIR, else web/dist of a source checkout, if built."""
+    configured = app.settings.console_dir
+    candidate = configured or Path(__file__).resolve().parents[3] / "web" / "dist"
+    return candidate if (candidate / "index.html").is_file() else None
+
+
+class ConsoleFiles(StaticFiles):
+    """The console's files; any other path that is not an API call gets index.html (client-side routes)."""
+
+    async def get_response(self, path: str, scope: Scope) -> Response:
+        try:
+            return await super().get_response(path, scope)
+        except StarletteHTTPException as error:
+            if error.status_code != 404 or path.startswith("api/"):
+                raise
+            return await super().get_response("index.html", scope)

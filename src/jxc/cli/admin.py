@@ -76,11 +76,16 @@ def register(root: typer.Typer) -> None:
         """Build a realistic demo network with a year of history, then print what to try next."""
         from jxc.cli.main import state
         from jxc.demo import build_demo
+        from jxc.demo.users import DEMO_PASSWORD, ensure_demo_users
 
         app = state.app(require_schema=False)
         initialise(app)
         summary = build_demo(app, items=items, days=days, seed=seed, show_progress=not as_json)
+        users = ensure_demo_users(app)
         if as_json:
-            emit_json(summary.as_dict())
+            emit_json({**summary.as_dict(), "sign_in": {
+                "password": DEMO_PASSWORD, "users": [{"username": u.username, "role": u.role} for u in users]}})
         else:
             summary.print(console)
+            console.print(f"[bold]Sign in[/] (API and console, password [cyan]{DEMO_PASSWORD}[/]): "
+                          + ", ".join(f"[cyan]{u.username}[/] ({u.note})" for u in users))
