@@ -11,6 +11,7 @@ from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from jxc import __version__
+from jxc.api.deps import PrincipalCache
 from jxc.api.problems import on_http_error, on_jxc_error, on_validation_error, problem
 from jxc.bootstrap import App
 from jxc.kernel.errors import JxcError
@@ -48,6 +49,7 @@ def create_api(app: App, *, max_body_bytes: int = MAX_BODY_BYTES) -> FastAPI:
         redoc_url=None,
     )
     api.state.jxc = app
+    api.state.principals = PrincipalCache()
     api.add_exception_handler(JxcError, on_jxc_error)
     api.add_exception_handler(RequestValidationError, on_validation_error)
     api.add_exception_handler(StarletteHTTPException, on_http_error)
