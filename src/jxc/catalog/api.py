@@ -31,6 +31,7 @@ class ItemPublic(BaseModel):
     storage_max_c: Decimal | None
     abc_class: str
     attributes: dict[str, str]
+    standard_cost: Decimal | None = None
 
     @classmethod
     def of(cls, item: Item) -> ItemPublic:
@@ -39,6 +40,7 @@ class ItemPublic(BaseModel):
             base_unit=item.base_unit, units=dict(item.units), barcodes=list(item.barcodes),
             tracking=str(item.tracking), shelf_life_days=item.shelf_life_days, storage_min_c=item.storage_min_c,
             storage_max_c=item.storage_max_c, abc_class=str(item.abc_class), attributes=dict(item.attributes),
+            standard_cost=item.standard_cost,
         )
 
 

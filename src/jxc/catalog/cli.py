@@ -113,6 +113,9 @@ def item_add(
     ] = None,
     storage: Annotated[str | None, typer.Option("--storage", help="Storage range in °C, e.g. 2..8.")] = None,
     abc: Annotated[str, typer.Option("--abc", help="ABC class: A, B or C.")] = "C",
+    standard_cost: Annotated[
+        str | None, typer.Option("--standard-cost", help="Standard cost per base unit (CNY).")
+    ] = None,
     attr: AttrOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
@@ -132,6 +135,7 @@ def item_add(
             shelf_life_days=shelf_life_days,
             storage_min_c=storage_min_c,
             storage_max_c=storage_max_c,
+            standard_cost=standard_cost,
             abc_class=abc,
             attributes=pairs(attr, field="attr"),
         )

@@ -89,6 +89,7 @@ class Item:
     storage_max_c: Decimal | None
     abc_class: AbcClass
     attributes: dict[str, str]
+    standard_cost: Decimal | None = None  # per base unit, in the company currency (CNY); masked by access rules
 
     # An entity is identified by its id; the dict fields would make the generated hash fail.
     def __hash__(self) -> int:
@@ -174,6 +175,7 @@ class ItemSpec:
     storage_max_c: Decimal | int | str | None = None
     abc_class: str = "C"
     attributes: Mapping[str, str] | None = None
+    standard_cost: object = None
 
     def build(self, *, item_id: UUID | None = None) -> Item:
         """Validate and build the item (barcodes must already be normalised)."""
@@ -192,6 +194,7 @@ class ItemSpec:
             storage_max_c=self.storage_max_c,
             abc_class=self.abc_class,
             attributes=self.attributes,
+            standard_cost=self.standard_cost,
         )
 
 
@@ -210,6 +213,7 @@ def new_item(
     storage_max_c: object = None,
     abc_class: str | AbcClass = AbcClass.C,
     attributes: Mapping[str, str] | None = None,
+    standard_cost: object = None,
     item_id: UUID | None = None,
 ) -> Item:
     """Validate raw input into an :class:`Item`, raising ``InvalidInput`` naming the bad field."""
@@ -241,7 +245,18 @@ def new_item(
         storage_max_c=maximum,
         abc_class=_choice(AbcClass, str(abc_class).strip().upper(), field="abc_class"),
         attributes=validate_attributes(attributes),
+        standard_cost=_cost(standard_cost),
     )
+
+
+def _cost(value: object) -> Decimal | None:
+    """A standard cost: a non-negative Decimal with at most 6 places, or none."""
+    if value is None or value == "":
+        return None
+    cost = parse_quantity(value, field="standard_cost")
+    if cost < 0:
+        raise InvalidInput("field.invalid", field="standard_cost", value=str(value), reason="must not be negative")
+    return cost
 
 
 @dataclass(frozen=True)

@@ -154,6 +154,7 @@ class ItemRepository:
                 storage_max_c=row.storage_max_c,
                 abc_class=AbcClass(row.abc_class),
                 attributes=dict(row.attributes or {}),
+                standard_cost=row.standard_cost,
             )
             for row in rows
         ]
@@ -173,6 +174,7 @@ def _item_row(item: Item, created_at: datetime) -> dict[str, Any]:
         "storage_max_c": item.storage_max_c,
         "abc_class": item.abc_class.value,
         "attributes": item.attributes,
+        "standard_cost": item.standard_cost,
         "created_at": created_at,
     }
 

@@ -81,6 +81,7 @@ def register_item(
     storage_max_c: Decimal | int | str | None = None,
     abc_class: str = "C",
     attributes: Mapping[str, str] | None = None,
+    standard_cost: Decimal | int | str | None = None,
 ) -> Item:
     """Register one item; refuses a duplicate sku or barcode."""
     spec = ItemSpec(
@@ -97,6 +98,7 @@ def register_item(
         storage_max_c=storage_max_c,
         abc_class=abc_class,
         attributes=attributes,
+        standard_cost=standard_cost,
     )
     (item,) = _insert_items(uow, [spec])
     uow.commit()

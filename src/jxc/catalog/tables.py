@@ -32,6 +32,7 @@ cat_items = Table(
     Column("storage_min_c", Qty, nullable=True),
     Column("storage_max_c", Qty, nullable=True),
     Column("abc_class", String(1), nullable=False),
+    Column("standard_cost", Qty),  # per base unit; exact scaled integer like quantities
     Column("attributes", Attributes, nullable=False),
     Column("created_at", UtcDateTime, nullable=False),
 )
