@@ -84,6 +84,11 @@ class DemoItem:
         """Ticks as a ledger quantity in the base unit."""
         return Decimal(ticks) if self.family.scale == 1 else Decimal(ticks).scaleb(-1)
 
+    @property
+    def standard_cost(self) -> Decimal:
+        """A plausible, deterministic purchase cost per base unit (CNY 1.00–90.99)."""
+        return Decimal((self.number * 2654435761) % 9000 + 100).scaleb(-2)
+
     def spec(self) -> ItemSpec:
         fam = self.family
         units: dict[str, int] = {fam.case[0]: fam.case[1]}
@@ -103,6 +108,7 @@ class DemoItem:
             storage_max_c=8 if fam.cold else None,
             abc_class=self.abc_class,
             attributes=dict(self.attributes),
+            standard_cost=self.standard_cost,
         )
 
 
