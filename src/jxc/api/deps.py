@@ -22,11 +22,6 @@ async def get_app(request: Request) -> App:
     return app
 
 
-def get_uow(app: Annotated[App, Depends(get_app)]) -> Iterator[SqlUnitOfWork]:
-    with app.uow() as uow:
-        yield uow
-
-
 def get_read_uow(app: Annotated[App, Depends(get_app)]) -> Iterator[SqlUnitOfWork]:
     """For GETs: a read-only unit of work never waits for (or blocks) a writer."""
     with app.uow().reader() as uow:
@@ -117,13 +112,7 @@ def requires(action: str) -> Callable[..., Awaitable[Principal]]:
     return check
 
 
-def scope_of(app: App, uow: SqlUnitOfWork, principal: Principal) -> frozenset[str] | None:
-    """Site codes the caller may see (``None``: all), for the queries' WHERE clauses."""
-    return access.site_codes_in_scope(uow, principal)
-
-
 AppDep = Annotated[App, Depends(get_app)]
-UowDep = Annotated[SqlUnitOfWork, Depends(get_uow)]
 ReadUowDep = Annotated[SqlUnitOfWork, Depends(get_read_uow)]
 IdempotencyKey = Annotated[str, Depends(idempotency_key)]
 

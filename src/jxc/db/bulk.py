@@ -18,20 +18,12 @@ from decimal import Decimal
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import Boolean, Connection, Table, Uuid
+from sqlalchemy import Connection, Table
 from sqlalchemy.exc import DBAPIError
 
-from jxc.db.types import Qty, UtcDateTime
 from jxc.kernel.quantity import QTY_SCALE
 
 Encoder = Callable[[Any], Any]
-
-
-def _none_or(fn: Encoder) -> Encoder:
-    def encode(value: Any) -> Any:
-        return None if value is None else fn(value)
-
-    return encode
 
 
 def _qty(value: Decimal | int) -> int:
@@ -42,24 +34,11 @@ def _sqlite_time(value: datetime) -> str:
     return value.astimezone(UTC).replace(tzinfo=None).isoformat(sep=" ", timespec="microseconds")
 
 
-def encoder_for(column_type: Any, dialect: str) -> Encoder:
-    if isinstance(column_type, Uuid):
-        return _none_or(lambda u: u.hex) if dialect == "sqlite" else (lambda u: u)
-    if isinstance(column_type, Qty):
-        return _none_or(_qty)
-    if isinstance(column_type, UtcDateTime):
-        return _none_or(_sqlite_time) if dialect == "sqlite" else _none_or(lambda d: d.astimezone(UTC))
-    if isinstance(column_type, Boolean):
-        return _none_or(int) if dialect == "sqlite" else (lambda b: b)
-    return lambda v: v
-
-
 class BulkStatement:
     """An INSERT (optionally with an ON CONFLICT clause) over fixed columns, executed many times."""
 
     def __init__(self, table: Table, columns: Sequence[str], dialect: str, *, suffix: str = "") -> None:
         self.columns = tuple(columns)
-        self.encoders = tuple(encoder_for(table.c[name].type, dialect) for name in columns)
         mark = "?" if dialect == "sqlite" else "%s"
         self.sql = (
             f"INSERT INTO {table.name} ({', '.join(self.columns)}) VALUES ({', '.join([mark] * len(self.columns))})"
@@ -70,13 +49,6 @@ class BulkStatement:
         """Rows whose values are already in storage form (see :class:`ValueEncoder`)."""
         if rows:
             execute_many(connection, self.sql, rows)
-
-    def run(self, connection: Connection, rows: Sequence[Sequence[Any]]) -> None:
-        if not rows:
-            return
-        encoders = self.encoders
-        encoded = [tuple(enc(value) for enc, value in zip(encoders, row, strict=True)) for row in rows]
-        execute_many(connection, self.sql, encoded)
 
 
 def _cursor(connection: Connection) -> Any:
