@@ -97,6 +97,8 @@ def test_lists_and_overview(app: App, http: httpx.Client) -> None:
     page = http.get("/items", params={"limit": 1}).json()
     assert len(page["items"]) == 1 and page["next"] == page["items"][0]["sku"]
     assert http.get(f"/items/{sku}").json()["units"] == {"箱": "24"}
+    found = http.get("/items", params={"q": sku.lower()[-7:]}).json()["items"]
+    assert [i["sku"] for i in found] == [sku]
     overview = http.get("/stock/overview", params={"by": "site"}).json()
     row = next(r for r in overview["rows"] if r["key"] == net.warehouse)
     assert row["by_state"] == {"available": "7"} and row["items"] == 1

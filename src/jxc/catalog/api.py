@@ -57,9 +57,10 @@ def list_items(
     after: Annotated[str | None, Query(description="Last sku of the previous page.")] = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 50,
     category: Annotated[str | None, Query(description="Category or a parent category.")] = None,
+    q: Annotated[str | None, Query(max_length=100, description="Text in the sku or either name.")] = None,
 ) -> JSONResponse:
     """A page of items by sku."""
-    items = services.list_items(uow, category=category, after_sku=after, limit=limit)
+    items = services.list_items(uow, category=category, after_sku=after, limit=limit, text=q)
     page = ItemPage(items=[ItemPublic.of(i) for i in items], next=items[-1].sku if len(items) == limit else None)
     return masked(app, principal, "item", page)
 

@@ -16,7 +16,7 @@ from decimal import Decimal
 from typing import Any, ClassVar, Generic, TypeVar
 from uuid import UUID
 
-from sqlalchemy import Connection, Row, Table, insert, or_, select
+from sqlalchemy import Connection, Row, Table, func, insert, or_, select
 
 from jxc.catalog.model import AbcClass, Customer, Item, Partner, Supplier, TrackingMode
 from jxc.catalog.tables import cat_barcodes, cat_customers, cat_item_units, cat_items, cat_suppliers
@@ -106,9 +106,18 @@ class ItemRepository:
         query = select(cat_barcodes.c.item_id).where(cat_barcodes.c.barcode == barcode)
         return self.connection.scalar(query)
 
-    def page(self, *, category: str | None, after_sku: str | None, limit: int) -> list[Item]:
-        """Items ordered by sku, after ``after_sku``; ``category`` also matches its sub-categories."""
+    def page(
+        self, *, category: str | None, after_sku: str | None, limit: int, text: str | None = None,
+    ) -> list[Item]:
+        """Items ordered by sku, after ``after_sku``; ``category`` also matches its sub-categories;
+        ``text`` matches sku or either name, case-insensitively."""
         query = select(cat_items).order_by(cat_items.c.sku).limit(limit)
+        if text:
+            pattern = f"%{text.lower()}%"
+            query = query.where(or_(
+                func.lower(cat_items.c.sku).like(pattern), func.lower(cat_items.c.name_zh).like(pattern),
+                func.lower(cat_items.c.name_en).like(pattern),
+            ))
         if category is not None:
             query = query.where(
                 or_(

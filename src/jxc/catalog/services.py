@@ -142,12 +142,16 @@ def find_by_barcode(uow: SqlUnitOfWork, barcode: str) -> Item:
 
 
 def list_items(
-    uow: SqlUnitOfWork, *, category: str | None = None, after_sku: str | None = None, limit: int = 100
+    uow: SqlUnitOfWork, *, category: str | None = None, after_sku: str | None = None, limit: int = 100,
+    text: str | None = None,
 ) -> list[Item]:
-    """A page of items by sku; pass the last sku of a page as ``after_sku`` for the next one."""
+    """A page of items by sku; pass the last sku of a page as ``after_sku`` for the next one.
+
+    ``text`` narrows to items whose sku or Chinese or English name contains it.
+    """
     category = category.strip().strip("/") if category else None
     return uow.repository(ItemRepository).page(
-        category=category or None, after_sku=after_sku, limit=_limit(limit)
+        category=category or None, after_sku=after_sku, limit=_limit(limit), text=(text or "").strip() or None
     )
 
 
