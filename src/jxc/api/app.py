@@ -12,7 +12,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 from jxc import __version__
 from jxc.api.deps import PrincipalCache
-from jxc.api.problems import on_http_error, on_jxc_error, on_validation_error, problem
+from jxc.api.problems import PROBLEM_RESPONSES, on_http_error, on_jxc_error, on_validation_error, problem
 from jxc.bootstrap import App
 from jxc.kernel.errors import JxcError
 
@@ -56,7 +56,7 @@ def create_api(app: App, *, max_body_bytes: int = MAX_BODY_BYTES) -> FastAPI:
 
     api.add_middleware(BodyLimit, max_bytes=max_body_bytes)
     for router in (auth_router, catalog_router, org_router, inventory_router):
-        api.include_router(router, prefix=PREFIX)
+        api.include_router(router, prefix=PREFIX, responses=PROBLEM_RESPONSES)
     console = console_directory(app)
     if console is not None:
         api.mount("/", ConsoleFiles(directory=console, html=True), name="console")

@@ -29,9 +29,9 @@ def get_read_uow(app: Annotated[App, Depends(get_app)]) -> Iterator[SqlUnitOfWor
 
 
 async def idempotency_key(
-    key: Annotated[str | None, Header(alias="Idempotency-Key", description="Repeat it to retry safely.")] = None,
+    key: Annotated[str, Header(alias="Idempotency-Key", description="Repeat it to retry safely (≤ 200 chars).")],
 ) -> str:
-    if key is None or not key.strip():
+    if not key.strip():
         raise InvalidInput("idempotency.key_required", field="Idempotency-Key")
     if len(key) > 200:
         raise InvalidInput("field.invalid", field="Idempotency-Key", value=key[:20] + "…", reason="≤ 200 chars")

@@ -11,6 +11,7 @@ from typing import Any
 from fastapi import Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from pydantic import BaseModel
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from jxc.kernel.errors import Forbidden, InvalidInput, JxcError
@@ -18,6 +19,36 @@ from jxc.kernel.messages import bilingual
 
 PROBLEM_TYPE = "https://jxc.dev/problems/"
 MEDIA_TYPE = "application/problem+json"
+
+
+class Problem(BaseModel):
+    """RFC 9457 problem details, as every error response of the API."""
+
+    type: str
+    title: str
+    status: int
+    detail: str
+    code: str
+    field: str | None
+    messages: dict[str, str]
+    params: dict[str, str]
+
+
+def _documented(description: str) -> dict[str, Any]:
+    return {"description": description, "content": {MEDIA_TYPE: {"schema": Problem.model_json_schema()}}}
+
+
+# Documented on every route, so clients (and schema checkers) know what errors look like.
+PROBLEM_RESPONSES: dict[int | str, dict[str, Any]] = {
+    400: _documented("Malformed request"),
+    401: _documented("Not signed in, or the token or key is invalid"),
+    403: _documented("Not allowed for this role, scope or device"),
+    404: _documented("A referenced thing does not exist"),
+    409: _documented("Conflicts with current state (stock, idempotency key, transition)"),
+    413: _documented("Request body over the limit"),
+    422: _documented("Invalid input, naming the field"),
+    429: _documented("Too many failed sign-ins"),
+}
 
 
 def language(request: Request) -> str:
@@ -73,4 +104,7 @@ async def on_http_error(request: Request, error: Exception) -> JSONResponse:
     code = {404: "http.not_found", 405: "http.method_not_allowed", 413: "http.too_large"}.get(
         error.status_code, "http.error"
     )
-    return problem(JxcError(code, detail=str(error.detail)), request, status=error.status_code)
+    response = problem(JxcError(code, detail=str(error.detail)), request, status=error.status_code)
+    for name, value in (error.headers or {}).items():  # e.g. Allow on a 405
+        response.headers[name] = value
+    return response
