@@ -213,77 +213,39 @@ RegionOpt = Annotated[str | None, typer.Option("--region", help="Region, e.g. �
 AfterOpt = Annotated[str | None, typer.Option("--after", help="Start after this code (next page).")]
 
 
-@supplier_app.command("add")
-def supplier_add(
-    code: CodeOpt,
-    name: NameOpt,
-    contact: ContactOpt = None,
-    phone: PhoneOpt = None,
-    email: EmailOpt = None,
-    address: AddressOpt = None,
-    region: RegionOpt = None,
-    attr: AttrOpt = None,
-    as_json: JsonOpt = False,
-) -> None:
-    """Register a supplier (供应商)."""
-    with current_app().uow() as uow:
-        supplier = services.register_supplier(
-            uow,
-            code=code,
-            name=name,
-            contact_name=contact,
-            phone=phone,
-            email=email,
-            address=address,
-            region=region,
-            attributes=pairs(attr, field="attr"),
-        )
-    _show_partners("supplier", [supplier], as_json)
+def _partner_commands(group: typer.Typer, kind: str, label: str) -> None:
+    """``add`` and ``list`` for suppliers or customers (same fields, different register)."""
+    register = getattr(services, f"register_{kind}")
+    listing = getattr(services, f"list_{kind}s")
+
+    @group.command("add")
+    def add(
+        code: CodeOpt,
+        name: NameOpt,
+        contact: ContactOpt = None,
+        phone: PhoneOpt = None,
+        email: EmailOpt = None,
+        address: AddressOpt = None,
+        region: RegionOpt = None,
+        attr: AttrOpt = None,
+        as_json: JsonOpt = False,
+    ) -> None:
+        with current_app().uow() as uow:
+            partner = register(uow, code=code, name=name, contact_name=contact, phone=phone, email=email,
+                               address=address, region=region, attributes=pairs(attr, field="attr"))
+        _show_partners(kind, [partner], as_json)
+
+    @group.command("list")
+    def list_(
+        region: RegionOpt = None, after: AfterOpt = None, limit: LimitOpt = 100, as_json: JsonOpt = False
+    ) -> None:
+        with current_app().uow() as uow:
+            partners = listing(uow, region=region, after_code=after, limit=limit)
+        _show_partners(f"{kind}s", list(partners), as_json)
+
+    add.__doc__ = f"Register a {kind} ({label})."
+    list_.__doc__ = f"List {kind}s by code."
 
 
-@supplier_app.command("list")
-def supplier_list(
-    region: RegionOpt = None, after: AfterOpt = None, limit: LimitOpt = 100, as_json: JsonOpt = False
-) -> None:
-    """List suppliers by code."""
-    with current_app().uow() as uow:
-        suppliers = services.list_suppliers(uow, region=region, after_code=after, limit=limit)
-    _show_partners("suppliers", list(suppliers), as_json)
-
-
-@customer_app.command("add")
-def customer_add(
-    code: CodeOpt,
-    name: NameOpt,
-    contact: ContactOpt = None,
-    phone: PhoneOpt = None,
-    email: EmailOpt = None,
-    address: AddressOpt = None,
-    region: RegionOpt = None,
-    attr: AttrOpt = None,
-    as_json: JsonOpt = False,
-) -> None:
-    """Register a customer (客户)."""
-    with current_app().uow() as uow:
-        customer = services.register_customer(
-            uow,
-            code=code,
-            name=name,
-            contact_name=contact,
-            phone=phone,
-            email=email,
-            address=address,
-            region=region,
-            attributes=pairs(attr, field="attr"),
-        )
-    _show_partners("customer", [customer], as_json)
-
-
-@customer_app.command("list")
-def customer_list(
-    region: RegionOpt = None, after: AfterOpt = None, limit: LimitOpt = 100, as_json: JsonOpt = False
-) -> None:
-    """List customers by code."""
-    with current_app().uow() as uow:
-        customers = services.list_customers(uow, region=region, after_code=after, limit=limit)
-    _show_partners("customers", list(customers), as_json)
+_partner_commands(supplier_app, "supplier", "供应商")
+_partner_commands(customer_app, "customer", "客户")

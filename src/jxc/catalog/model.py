@@ -25,7 +25,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from decimal import ROUND_DOWN, Decimal, localcontext
 from enum import StrEnum
-from typing import Final, TypeVar
+from typing import Final, Required, TypedDict, TypeVar, Unpack
 from uuid import UUID
 
 from jxc.kernel.errors import Conflict, InvalidInput
@@ -288,40 +288,27 @@ class Customer(Partner):
     """Someone we sell to."""
 
 
-def new_supplier(
-    *,
-    code: str,
-    name: str,
-    contact_name: str | None = None,
-    phone: str | None = None,
-    email: str | None = None,
-    address: str | None = None,
-    region: str | None = None,
-    attributes: Mapping[str, str] | None = None,
-    supplier_id: UUID | None = None,
-) -> Supplier:
+class PartnerFields(TypedDict, total=False):
+    """What a supplier or customer is registered with (one field set for both)."""
+
+    code: Required[str]
+    name: Required[str]
+    contact_name: str | None
+    phone: str | None
+    email: str | None
+    address: str | None
+    region: str | None
+    attributes: Mapping[str, str] | None
+
+
+def new_supplier(*, supplier_id: UUID | None = None, **fields: Unpack[PartnerFields]) -> Supplier:
     """Validate raw input into a :class:`Supplier`."""
-    return _new_partner(
-        Supplier, supplier_id, code, name, contact_name, phone, email, address, region, attributes
-    )
+    return _new_partner(Supplier, supplier_id, fields)
 
 
-def new_customer(
-    *,
-    code: str,
-    name: str,
-    contact_name: str | None = None,
-    phone: str | None = None,
-    email: str | None = None,
-    address: str | None = None,
-    region: str | None = None,
-    attributes: Mapping[str, str] | None = None,
-    customer_id: UUID | None = None,
-) -> Customer:
+def new_customer(*, customer_id: UUID | None = None, **fields: Unpack[PartnerFields]) -> Customer:
     """Validate raw input into a :class:`Customer`."""
-    return _new_partner(
-        Customer, customer_id, code, name, contact_name, phone, email, address, region, attributes
-    )
+    return _new_partner(Customer, customer_id, fields)
 
 
 @dataclass(frozen=True)
@@ -441,31 +428,20 @@ def _choice(enum: type[E], value: object, *, field: str) -> E:
         ) from None
 
 
-def _new_partner(
-    cls: type[P],
-    partner_id: UUID | None,
-    code: str,
-    name: str,
-    contact_name: str | None,
-    phone: str | None,
-    email: str | None,
-    address: str | None,
-    region: str | None,
-    attributes: Mapping[str, str] | None,
-) -> P:
-    checked_email = _optional_text(email, field="email", limit=254)
+def _new_partner(cls: type[P], partner_id: UUID | None, fields: PartnerFields) -> P:
+    checked_email = _optional_text(fields.get("email"), field="email", limit=254)
     if checked_email is not None and ("@" not in checked_email or any(ch.isspace() for ch in checked_email)):
         raise InvalidInput(
             "field.invalid", field="email", value=checked_email, reason="not an e-mail address"
         )
     return cls(
         id=partner_id or new_id(),
-        code=validate_code(code, field="code"),
-        name=_text(name, field="name", limit=NAME_MAX),
-        contact_name=_optional_text(contact_name, field="contact_name"),
-        phone=_optional_text(phone, field="phone", limit=40),
+        code=validate_code(fields["code"], field="code"),
+        name=_text(fields["name"], field="name", limit=NAME_MAX),
+        contact_name=_optional_text(fields.get("contact_name"), field="contact_name"),
+        phone=_optional_text(fields.get("phone"), field="phone", limit=40),
         email=checked_email,
-        address=_optional_text(address, field="address", limit=400),
-        region=_optional_text(region, field="region", limit=64),
-        attributes=validate_attributes(attributes),
+        address=_optional_text(fields.get("address"), field="address", limit=400),
+        region=_optional_text(fields.get("region"), field="region", limit=64),
+        attributes=validate_attributes(fields.get("attributes")),
     )

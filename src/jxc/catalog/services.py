@@ -17,7 +17,7 @@ from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import replace
 from decimal import Decimal
-from typing import NoReturn, TypeVar
+from typing import NoReturn, TypeVar, Unpack
 from uuid import UUID
 
 from sqlalchemy.exc import IntegrityError
@@ -30,6 +30,7 @@ from jxc.catalog.model import (
     ItemRegistered,
     ItemSpec,
     Partner,
+    PartnerFields,
     Supplier,
     SupplierRegistered,
     new_customer,
@@ -229,58 +230,18 @@ def _raise_item_conflict(exc: IntegrityError) -> NoReturn:
 # --- suppliers and customers ----------------------------------------------------------------
 
 
-def register_supplier(
-    uow: SqlUnitOfWork,
-    *,
-    code: str,
-    name: str,
-    contact_name: str | None = None,
-    phone: str | None = None,
-    email: str | None = None,
-    address: str | None = None,
-    region: str | None = None,
-    attributes: Mapping[str, str] | None = None,
-) -> Supplier:
+def register_supplier(uow: SqlUnitOfWork, **fields: Unpack[PartnerFields]) -> Supplier:
     """Register a supplier; refuses a duplicate code."""
-    supplier = new_supplier(
-        code=code,
-        name=name,
-        contact_name=contact_name,
-        phone=phone,
-        email=email,
-        address=address,
-        region=region,
-        attributes=attributes,
-    )
+    supplier = new_supplier(**fields)
     _insert_partner(uow, uow.repository(SupplierRepository), supplier)
     uow.record(SupplierRegistered(supplier_id=supplier.id, code=supplier.code))
     uow.commit()
     return supplier
 
 
-def register_customer(
-    uow: SqlUnitOfWork,
-    *,
-    code: str,
-    name: str,
-    contact_name: str | None = None,
-    phone: str | None = None,
-    email: str | None = None,
-    address: str | None = None,
-    region: str | None = None,
-    attributes: Mapping[str, str] | None = None,
-) -> Customer:
+def register_customer(uow: SqlUnitOfWork, **fields: Unpack[PartnerFields]) -> Customer:
     """Register a customer; refuses a duplicate code."""
-    customer = new_customer(
-        code=code,
-        name=name,
-        contact_name=contact_name,
-        phone=phone,
-        email=email,
-        address=address,
-        region=region,
-        attributes=attributes,
-    )
+    customer = new_customer(**fields)
     _insert_partner(uow, uow.repository(CustomerRepository), customer)
     uow.record(CustomerRegistered(customer_id=customer.id, code=customer.code))
     uow.commit()
