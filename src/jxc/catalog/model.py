@@ -32,6 +32,7 @@ from jxc.kernel.errors import Conflict, InvalidInput
 from jxc.kernel.events import DomainEvent
 from jxc.kernel.ids import new_id
 from jxc.kernel.quantity import QTY_QUANTUM, QTY_SCALE, fmt, parse_quantity, positive_quantity
+from jxc.kernel.text import business_code, optional_text, required_text
 
 CODE_MAX = 64
 NAME_MAX = 200
@@ -333,11 +334,8 @@ class CustomerRegistered(DomainEvent):
 
 
 def validate_code(value: object, *, field: str) -> str:
-    """A business code (sku, supplier code): trimmed, 1–64 characters, no inner whitespace."""
-    code = _text(value, field=field, limit=CODE_MAX)
-    if any(ch.isspace() for ch in code):
-        raise InvalidInput("field.invalid", field=field, value=code, reason="contains whitespace")
-    return code
+    """A business code: see :func:`jxc.kernel.text.business_code`."""
+    return business_code(value, field=field)
 
 
 def validate_attributes(attributes: Mapping[str, str] | None, *, field: str = "attributes") -> dict[str, str]:
@@ -354,18 +352,11 @@ def validate_attributes(attributes: Mapping[str, str] | None, *, field: str = "a
 
 
 def _text(value: object, *, field: str, limit: int) -> str:
-    if value is None or not isinstance(value, str) or not value.strip():
-        raise InvalidInput("field.required", field=field)
-    text = value.strip()
-    if len(text) > limit:
-        raise InvalidInput("field.invalid", field=field, value=text, reason=f"longer than {limit} characters")
-    return text
+    return required_text(value, field=field, limit=limit)
 
 
 def _optional_text(value: object, *, field: str, limit: int = NAME_MAX) -> str | None:
-    if value is None or (isinstance(value, str) and not value.strip()):
-        return None
-    return _text(value, field=field, limit=limit)
+    return optional_text(value, field=field, limit=limit)
 
 
 def _category(value: object) -> str:

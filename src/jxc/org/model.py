@@ -30,6 +30,7 @@ from jxc.kernel.errors import InvalidInput
 from jxc.kernel.events import DomainEvent
 from jxc.kernel.ids import new_id
 from jxc.kernel.quantity import parse_quantity
+from jxc.kernel.text import business_code, optional_text, required_text
 
 CODE_MAX = 64
 NAME_MAX = 200
@@ -382,26 +383,16 @@ def validate_timezone(name: object) -> str:
 
 
 def validate_code(value: object, *, field: str) -> str:
-    """A business code: trimmed, 1–64 characters, no inner whitespace."""
-    code = _text(value, field=field, limit=CODE_MAX)
-    if any(ch.isspace() for ch in code):
-        raise InvalidInput("field.invalid", field=field, value=code, reason="contains whitespace")
-    return code
+    """A business code: see :func:`jxc.kernel.text.business_code`."""
+    return business_code(value, field=field)
 
 
 def _text(value: object, *, field: str, limit: int = NAME_MAX) -> str:
-    if not isinstance(value, str) or not value.strip():
-        raise InvalidInput("field.required", field=field)
-    text = value.strip()
-    if len(text) > limit:
-        raise InvalidInput("field.invalid", field=field, value=text, reason=f"longer than {limit} characters")
-    return text
+    return required_text(value, field=field, limit=limit)
 
 
 def _optional_text(value: object, *, field: str, limit: int = CODE_MAX) -> str | None:
-    if value is None or (isinstance(value, str) and not value.strip()):
-        return None
-    return _text(value, field=field, limit=limit)
+    return optional_text(value, field=field, limit=limit)
 
 
 def _coordinate(value: object, *, field: str, bound: int) -> Decimal:
