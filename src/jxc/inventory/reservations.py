@@ -108,7 +108,7 @@ class Reservations:
 
     def expire(self, factory: Callable[[], SqlUnitOfWork], *, now: datetime | None = None) -> list[UUID]:
         """Release every open reservation whose expiry has passed; returns their ids."""
-        with factory() as uow:
+        with factory().reader() as uow:  # finding them takes no write slot; each release is its own unit
             moment = require_aware(now, field="now") if now else uow.clock.now()
             due = [
                 row.id for row in uow.connection.execute(
