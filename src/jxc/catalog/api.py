@@ -6,11 +6,11 @@ from decimal import Decimal
 from typing import Annotated
 
 from fastapi import APIRouter, Query
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel
 
 from jxc.api.deps import AppDep, ItemReader, ReadUowDep
-from jxc.api.output import masked
+from jxc.api.output import EXPORT_LIMIT, EXPORT_RESPONSES, FORMAT_QUERY, file_response, masked
 from jxc.catalog import services
 from jxc.catalog.model import Item
 
@@ -63,6 +63,25 @@ def list_items(
     items = services.list_items(uow, category=category, after_sku=after, limit=limit, text=q)
     page = ItemPage(items=[ItemPublic.of(i) for i in items], next=items[-1].sku if len(items) == limit else None)
     return masked(app, principal, "item", page)
+
+
+@router.get("/exports/items", response_class=Response, responses=EXPORT_RESPONSES)
+def export_items(
+    app: AppDep, principal: ItemReader, uow: ReadUowDep,
+    format: Annotated[str, FORMAT_QUERY] = "csv",
+    category: Annotated[str | None, Query(description="Category or a parent category.")] = None,
+) -> Response:
+    """The item list as a file; cost columns follow the same field rules as the JSON list."""
+    rows: list[dict[str, object]] = []
+    after: str | None = None
+    while len(rows) < EXPORT_LIMIT:
+        page = services.list_items(uow, category=category, after_sku=after, limit=services.MAX_PAGE, text=None)
+        rows.extend(ItemPublic.of(i).model_dump(mode="python") for i in page)
+        if len(page) < services.MAX_PAGE:
+            break
+        after = page[-1].sku
+    return file_response(app, principal, resource="item", title="items", columns=list(ItemPublic.model_fields),
+                         rows=rows, fmt=format)
 
 
 @router.get("/items/{sku}", response_model=ItemPublic)

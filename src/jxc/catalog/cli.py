@@ -13,7 +13,7 @@ import typer
 
 from jxc.catalog import services
 from jxc.catalog.model import Item, Partner
-from jxc.cli.common import JsonOpt, current_app
+from jxc.cli.common import FormatOpt, JsonOpt, OutOpt, current_app, export_file, shown
 from jxc.cli.output import emit_json, table
 from jxc.cli.parsing import pairs
 from jxc.kernel.errors import InvalidInput
@@ -58,8 +58,9 @@ def temperature_range(text: str | None) -> tuple[str | None, str | None]:
 
 
 def _show_item(item: Item, as_json: bool) -> None:
+    view = shown("item", item)
     if as_json:
-        emit_json(item)
+        emit_json(view)
         return
     storage = ""
     if item.storage_min_c is not None or item.storage_max_c is not None:
@@ -77,20 +78,19 @@ def _show_item(item: Item, as_json: bool) -> None:
         ("shelf life (days)", item.shelf_life_days),
         ("storage", storage),
         ("ABC", item.abc_class),
+        *((("standard cost", view["standard_cost"]),) if "standard_cost" in view else ()),
         *((f"attr {key}", value) for key, value in item.attributes.items()),
     ]
     table(f"item {item.sku}", ["field", "value"], rows)
 
 
-def _show_partners(title: str, partners: list[Partner], as_json: bool) -> None:
+def _show_partners(resource: str, title: str, partners: list[Partner], as_json: bool) -> None:
+    rows = shown(resource, partners)
     if as_json:
-        emit_json(partners)
+        emit_json(rows)
         return
-    table(
-        title,
-        ["code", "name", "contact", "phone", "email", "region"],
-        [(p.code, p.name, p.contact_name, p.phone, p.email, p.region) for p in partners],
-    )
+    columns = [c for c in ("code", "name", "contact_name", "phone", "email", "region") if not rows or c in rows[0]]
+    table(title, columns, [[r[c] for c in columns] for r in rows])
 
 
 # --- items ----------------------------------------------------------------------------------
@@ -171,13 +171,43 @@ def item_list(
     with current_app().uow() as uow:
         items = services.list_items(uow, category=category, after_sku=after, limit=limit)
     if as_json:
-        emit_json(items)
+        emit_json(shown("item", items))
         return
     table(
         "items",
         ["sku", "名称", "name", "category", "unit", "tracking", "ABC"],
         [(i.sku, i.name_zh, i.name_en, i.category, i.base_unit, i.tracking, i.abc_class) for i in items],
     )
+
+
+@item_app.command("export")
+def item_export(
+    out: OutOpt,
+    fmt: FormatOpt = "xlsx",
+    category: Annotated[str | None, typer.Option("--category", help="Category and its sub-categories.")] = None,
+) -> None:
+    """Write the item list to a CSV or Excel file (costs follow --as USER's field rules)."""
+    rows: list[dict[str, object]] = []
+    after: str | None = None
+    with current_app().uow().reader() as uow:
+        while True:
+            page = services.list_items(uow, category=category, after_sku=after, limit=services.MAX_PAGE)
+            rows.extend(export_row(i) for i in page)
+            if len(page) < services.MAX_PAGE:
+                break
+            after = page[-1].sku
+    count = export_file(resource="item", title="items", columns=EXPORT_COLUMNS, rows=rows, fmt=fmt, out=out)
+    typer.echo(f"wrote {count} item(s) to {out}")
+
+
+EXPORT_COLUMNS = ("sku", "name_zh", "name_en", "category", "base_unit", "tracking", "shelf_life_days",
+                  "abc_class", "barcodes", "standard_cost")
+
+
+def export_row(item: Item) -> dict[str, object]:
+    return {"sku": item.sku, "name_zh": item.name_zh, "name_en": item.name_en, "category": item.category,
+            "base_unit": item.base_unit, "tracking": str(item.tracking), "shelf_life_days": item.shelf_life_days,
+            "abc_class": str(item.abc_class), "barcodes": list(item.barcodes), "standard_cost": item.standard_cost}
 
 
 @item_app.command("add-unit")
@@ -233,7 +263,7 @@ def _partner_commands(group: typer.Typer, kind: str, label: str) -> None:
         with current_app().uow() as uow:
             partner = register(uow, code=code, name=name, contact_name=contact, phone=phone, email=email,
                                address=address, region=region, attributes=pairs(attr, field="attr"))
-        _show_partners(kind, [partner], as_json)
+        _show_partners(kind, kind, [partner], as_json)
 
     @group.command("list")
     def list_(
@@ -241,7 +271,7 @@ def _partner_commands(group: typer.Typer, kind: str, label: str) -> None:
     ) -> None:
         with current_app().uow() as uow:
             partners = listing(uow, region=region, after_code=after, limit=limit)
-        _show_partners(f"{kind}s", list(partners), as_json)
+        _show_partners(kind, f"{kind}s", list(partners), as_json)
 
     add.__doc__ = f"Register a {kind} ({label})."
     list_.__doc__ = f"List {kind}s by code."

@@ -7,7 +7,7 @@ and body returns the original result (``Idempotent-Replayed: true``), another bo
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Annotated
 from uuid import UUID
 
@@ -16,14 +16,21 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
 from jxc.access import services as access
+from jxc.access.model import Principal
 from jxc.api.deps import AppDep, IdempotencyKey, MovementPoster, ReadUowDep, ReservationPoster, StockReader
-from jxc.api.output import masked
+from jxc.api.output import EXPORT_LIMIT, EXPORT_RESPONSES, FORMAT_QUERY, file_response, masked
+from jxc.bootstrap import App
+from jxc.catalog import services as catalog
+from jxc.db.uow import SqlUnitOfWork
 from jxc.inventory.atp import RollUp
 from jxc.inventory.commands import MoveLine, PostingResult, PostStock
 from jxc.inventory.model import Reservation
 from jxc.inventory.reservations import Reserve
+from jxc.kernel.errors import InvalidInput
+from jxc.org import services as org
 
 router = APIRouter(tags=["stock"])
+FEN = Decimal("0.01")
 
 
 # --- schemas ----------------------------------------------------------------------------------
@@ -55,6 +62,8 @@ class BalancePublic(BaseModel):
     expiry_date: date | None
     bin: str | None
     serial: str | None
+    unit_cost: Decimal | None = Field(default=None, description="The item's standard cost (masked for some roles).")
+    value: Decimal | None = Field(default=None, description="quantity × unit_cost, to the fen.")
 
 
 class BalancePage(BaseModel):
@@ -64,6 +73,8 @@ class BalancePage(BaseModel):
 
 class OverviewRowPublic(BaseModel):
     key: str
+    name_zh: str | None = Field(default=None, description="The site's name (by=site).")
+    name_en: str | None = None
     by_state: dict[str, Decimal]
     total: Decimal
     items: int
@@ -94,7 +105,7 @@ class MovementPublic(BaseModel):
 
 class MovementPage(BaseModel):
     movements: list[MovementPublic]
-    next: datetime | None
+    next: str | None = Field(description="Pass as `before` for the next (older) page.")
 
 
 class MoveLineIn(BaseModel):
@@ -184,10 +195,11 @@ def item_atp(
 def item_movements(
     sku: str, app: AppDep, principal: StockReader, uow: ReadUowDep,
     limit: Annotated[int, Query(ge=1, le=500)] = 50,
-    before: Annotated[datetime | None, Query(description="Cursor: movements before this time.")] = None,
+    before: Annotated[str | None, Query(max_length=100, description="Cursor: `next` of the previous page.")] = None,
 ) -> JSONResponse:
     """An item's movements touching the caller's sites, newest first."""
-    lines = app.stock.history(uow, sku=sku, limit=limit, before=before,
+    before_at, before_id = _parse_cursor(before)
+    lines = app.stock.history(uow, sku=sku, limit=limit, before=before_at, before_id=before_id,
                               sites=access.site_codes_in_scope(uow, principal))
     return masked(app, principal, "movement", MovementPage(
         movements=[
@@ -198,8 +210,36 @@ def item_movements(
             )
             for m in lines
         ],
-        next=lines[-1].occurred_at if len(lines) == limit else None,
+        next=f"{lines[-1].occurred_at.isoformat()}~{lines[-1].id}" if len(lines) == limit else None,
     ))
+
+
+def _parse_cursor(value: str | None) -> tuple[datetime | None, UUID | None]:
+    """``<time>~<movement id>`` (what ``next`` holds), or a bare time for older clients."""
+    if value is None:
+        return None, None
+    at_text, _, id_text = value.partition("~")
+    try:
+        at = datetime.fromisoformat(at_text)
+        movement_id = UUID(id_text) if id_text else None
+    except ValueError:
+        raise InvalidInput("field.invalid", field="before", value=value[:40], reason="a `next` cursor") from None
+    if at.tzinfo is None:
+        raise InvalidInput("time.naive", field="before", value=at_text)
+    return at, movement_id
+
+
+def _balance_rows(app: App, uow: SqlUnitOfWork, principal: Principal, *, limit: int, after: UUID | None,
+                  sku: str | None, site: str | None, state: str | None) -> list[BalancePublic]:
+    lines = app.stock.balances(uow, sku=sku, site=site, state=state, limit=limit, after=after,
+                               sites=access.site_codes_in_scope(uow, principal))
+    costs = {s: i.standard_cost for s, i in catalog.items_by_sku(uow, {line.sku for line in lines}).items()}
+    rows = []
+    for line in lines:
+        cost = costs.get(line.sku)
+        rows.append(BalancePublic.model_validate(line, from_attributes=True).model_copy(update={
+            "unit_cost": cost, "value": None if cost is None else (line.quantity * cost).quantize(FEN, ROUND_HALF_UP)}))
+    return rows
 
 
 @router.get("/balances", response_model=BalancePage)
@@ -209,12 +249,23 @@ def balances(
     after: Annotated[UUID | None, Query(description="Cursor: the last bucket_id of the previous page.")] = None,
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
 ) -> JSONResponse:
-    lines = app.stock.balances(uow, sku=sku, site=site, state=state, limit=limit, after=after,
-                               sites=access.site_codes_in_scope(uow, principal))
+    """Non-zero stock per bucket over the caller's sites, valued at standard cost."""
+    rows = _balance_rows(app, uow, principal, limit=limit, after=after, sku=sku, site=site, state=state)
     return masked(app, principal, "balance", BalancePage(
-        balances=[BalancePublic.model_validate(line, from_attributes=True) for line in lines],
-        next=lines[-1].bucket_id if len(lines) == limit else None,
-    ))
+        balances=rows, next=rows[-1].bucket_id if len(rows) == limit else None))
+
+
+@router.get("/exports/balances", response_class=Response, responses=EXPORT_RESPONSES)
+def export_balances(
+    app: AppDep, principal: StockReader, uow: ReadUowDep,
+    format: Annotated[str, FORMAT_QUERY] = "csv",
+    sku: str | None = None, site: str | None = None, state: str | None = None,
+) -> Response:
+    """The balances list as a file, with the same scope and field rules as the JSON list."""
+    rows = _balance_rows(app, uow, principal, limit=EXPORT_LIMIT, after=None, sku=sku, site=site, state=state)
+    columns = list(BalancePublic.model_fields)
+    return file_response(app, principal, resource="balance", title="balances", columns=columns,
+                         rows=[r.model_dump(mode="python") for r in rows], fmt=format)
 
 
 @router.get("/stock/overview", response_model=Overview)
@@ -231,9 +282,12 @@ def overview(
         cell = grouped.setdefault(key, {})
         cell[row.state] = cell.get(row.state, Decimal(0)) + row.quantity
         items[key] = max(items.get(key, 0), row.items)
+    names = org.sites_by_code(uow, grouped) if by == "site" else {}
     return masked(app, principal, "stock", Overview(
         by=by, states=sorted({row.state for row in rows}),
-        rows=[OverviewRowPublic(key=k, by_state=v, total=sum(v.values(), Decimal(0)), items=items[k])
+        rows=[OverviewRowPublic(key=k, name_zh=names[k].name_zh if k in names else None,
+                                name_en=names[k].name_en if k in names else None,
+                                by_state=v, total=sum(v.values(), Decimal(0)), items=items[k])
               for k, v in sorted(grouped.items())],
     ))
 
@@ -279,6 +333,7 @@ def ship(
     reservation_id: UUID, body: CloseIn, key: IdempotencyKey, app: AppDep, principal: ReservationPoster,
 ) -> ReservationPublic:
     with app.uow() as uow:
+        _authorise_close(app, uow, principal, reservation_id, action="ship", key=key)
         return ReservationPublic.of(app.reservations.ship(
             uow, reservation_id=reservation_id, idempotency_key=key, quantity=body.quantity))
 
@@ -288,8 +343,21 @@ def release(
     reservation_id: UUID, body: CloseIn, key: IdempotencyKey, app: AppDep, principal: ReservationPoster,
 ) -> ReservationPublic:
     with app.uow() as uow:
+        _authorise_close(app, uow, principal, reservation_id, action="release", key=key)
         return ReservationPublic.of(app.reservations.release(
             uow, reservation_id=reservation_id, idempotency_key=key, quantity=body.quantity))
+
+
+def _authorise_close(app: App, uow: SqlUnitOfWork, principal: Principal, reservation_id: UUID, *,
+                     action: str, key: str) -> None:
+    """Shipping or releasing a reservation is a write at its site: same scope rules as reserving."""
+    reservation = app.reservations.get(uow, reservation_id)
+    site = org.sites_by_id(uow, [reservation.site_id])[reservation.site_id]
+    access.authorise_posting(uow, principal, policy=app.policy, kind=action, site_codes=[site.code],
+                             action="reservation.post")
+    access.record_audit(uow, actor=principal.subject, action=f"reservation.{action}",
+                        resource=f"reservation:{reservation_id}", outcome="ok", detail={"key": key},
+                        commit=False)
 
 
 def _posting(result: PostingResult) -> PostingPublic:

@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import uuid
+from dataclasses import asdict
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
 
-from jxc.cli.common import JsonOpt, current_app
+from jxc.access import services as access
+from jxc.cli.common import FormatOpt, JsonOpt, OutOpt, acting_principal, current_app, export_file, shown
 from jxc.cli.output import emit_json, err_console, table, text
 from jxc.cli.parsing import day, duration, moment
+from jxc.db.uow import SqlUnitOfWork
 from jxc.inventory.atp import RollUp
 from jxc.inventory.commands import MoveLine, PostingResult, PostStock
 from jxc.inventory.reservations import Reserve
@@ -78,8 +81,10 @@ def post(
         expiry_date=day(expiry_date, field="expiry_date"), serials=tuple(serial or ()),
         from_bin=from_bin, to_bin=to_bin, from_project=project, eta=moment(eta, field="eta"),
     )
+    command = PostStock(idempotency_key=_key(key), lines=(line,), document_ref=ref)
     with app.uow() as uow:
-        result = app.ledger.post(uow, PostStock(idempotency_key=_key(key), lines=(line,), document_ref=ref))
+        _authorise(uow, command)
+        result = app.ledger.post(uow, command)
     _show_posting(result, as_json)
 
 
@@ -106,8 +111,10 @@ def move(
         to_state=to_state, lot=lot, serials=tuple(serial or ()), from_bin=from_bin, to_bin=to_bin,
         from_project=project, eta=moment(eta, field="eta"),
     )
+    command = PostStock(idempotency_key=_key(key), lines=(line,), kind="move")
     with app.uow() as uow:
-        result = app.ledger.post(uow, PostStock(idempotency_key=_key(key), lines=(line,), kind="move"))
+        _authorise(uow, command)
+        result = app.ledger.post(uow, command)
     _show_posting(result, as_json)
 
 
@@ -199,13 +206,52 @@ def balance(
 ) -> None:
     """Balances per bucket (real sites only)."""
     app = current_app()
-    with app.uow() as uow:
-        lines = app.stock.balances(uow, sku=sku, site=site, state=state, limit=limit)
+    with app.uow().reader() as uow:
+        lines = app.stock.balances(uow, sku=sku, site=site, state=state, limit=limit, sites=_scope(uow))
     if as_json:
-        emit_json(lines)
+        emit_json(shown("balance", lines))
         return
     table("stock balance", ["sku", "site", "state", "quantity", "lot", "expiry", "bin", "serial"],
           [(b.sku, b.site, b.state, b.quantity, b.lot, b.expiry_date, b.bin, b.serial) for b in lines])
+
+
+@stock_app.command("export")
+def export(
+    out: OutOpt,
+    fmt: FormatOpt = "xlsx",
+    sku: Annotated[str | None, typer.Option(help="Item SKU.")] = None,
+    site: Annotated[str | None, typer.Option(help="Site code.")] = None,
+    state: Annotated[str | None, typer.Option(help="State.")] = None,
+) -> None:
+    """Write balances to a CSV or Excel file (sites and fields follow --as USER's scope and rules)."""
+    app = current_app()
+    with app.uow().reader() as uow:
+        lines = app.stock.balances(uow, sku=sku, site=site, state=state, limit=EXPORT_LIMIT, sites=_scope(uow))
+    count = export_file(resource="balance", title="balances", columns=BALANCE_COLUMNS,
+                        rows=[asdict(line) for line in lines], fmt=fmt, out=out)
+    typer.echo(f"wrote {count} balance row(s) to {out}")
+
+
+EXPORT_LIMIT = 1_000_000
+BALANCE_COLUMNS = ("sku", "site", "state", "quantity", "lot", "expiry_date", "bin", "serial", "bucket_id")
+
+
+def _authorise(uow: SqlUnitOfWork, command: PostStock) -> None:
+    """With ``--as``, a posting passes the same policy checks (kind, sites, scope) as over the API."""
+    principal = acting_principal()
+    if principal is None:
+        return
+    sites = {code for line in command.lines for code in (line.from_site, line.to_site)}
+    access.authorise_posting(uow, principal, policy=current_app().policy, kind=command.kind, site_codes=sites)
+    access.record_audit(uow, actor=principal.subject, action="movement.post",
+                        resource=f"posting:{command.idempotency_key}", outcome="ok",
+                        detail={"kind": command.kind, "lines": len(command.lines), "via": "cli"}, commit=False)
+
+
+def _scope(uow: SqlUnitOfWork) -> frozenset[str] | None:
+    """The ``--as`` user's sites (``None``: everything, for the local operator)."""
+    principal = acting_principal()
+    return None if principal is None else access.site_codes_in_scope(uow, principal)
 
 
 @stock_app.command("verify")
@@ -234,8 +280,8 @@ def atp(
 ) -> None:
     """Available-to-promise (可承诺量) for one item."""
     app = current_app()
-    with app.uow() as uow:
-        report = app.stock.atp(uow, sku=sku, by=by, horizon=duration(horizon, field="horizon"))
+    with app.uow().reader() as uow:
+        report = app.stock.atp(uow, sku=sku, by=by, horizon=duration(horizon, field="horizon"), sites=_scope(uow))
     if as_json:
         emit_json(report.as_dict())
         return

@@ -14,7 +14,7 @@ from decimal import Decimal
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import and_, func, or_, select
 
 from jxc.db.uow import SqlUnitOfWork
 from jxc.inventory import tables as t
@@ -231,9 +231,13 @@ class StockQueries:
 
     def history(
         self, uow: SqlUnitOfWork, *, sku: str, limit: int = 50, before: datetime | None = None,
-        sites: Collection[str] | None = None,
+        before_id: UUID | None = None, sites: Collection[str] | None = None,
     ) -> list[HistoryLine]:
-        """An item's movements, newest first (``before`` is the time cursor), with both buckets' dimensions."""
+        """An item's movements, newest first, with both buckets' dimensions.
+
+        The cursor is (``before``, ``before_id``): the lines of one posting share their time, so
+        a time alone would skip the rest of a posting cut by a page boundary.
+        """
         item = self._item(uow, sku)
         m, p = t.movements, t.postings
         source, target = t.balances.alias("source"), t.balances.alias("target")
@@ -252,7 +256,10 @@ class StockQueries:
             .order_by(m.c.occurred_at.desc(), m.c.id.desc())
             .limit(limit)
         )
-        if before is not None:
+        if before is not None and before_id is not None:
+            query = query.where(or_(m.c.occurred_at < before,
+                                    and_(m.c.occurred_at == before, m.c.id < before_id)))
+        elif before is not None:
             query = query.where(m.c.occurred_at < before)
         scope = self._scope_ids(uow, sites)
         if scope is not None:
