@@ -4,7 +4,13 @@ import type { GridComponentOption, LegendComponentOption, TooltipComponentOption
 import type { ComposeOption } from 'echarts/core';
 import { toChartNumber } from './format';
 import { stateLabel, type Lang } from './i18n';
-import type { StockOverview } from './types';
+import type { OverviewRow, StockOverview } from './types';
+
+/** A site's name in `lang` (the other language's, then the code, when missing). */
+export function siteName(row: OverviewRow, lang: Lang): string {
+  const [first, second] = lang === 'zh-CN' ? [row.name_zh, row.name_en] : [row.name_en, row.name_zh];
+  return first || second || row.key;
+}
 
 export type StockChartOption = ComposeOption<
   BarSeriesOption | GridComponentOption | LegendComponentOption | TooltipComponentOption
@@ -24,7 +30,7 @@ export function stockChartOption(overview: StockOverview, lang: Lang): StockChar
     grid: { left: 8, right: 16, top: 40, bottom: 8, containLabel: true },
     xAxis: {
       type: 'category',
-      data: overview.rows.map((row) => row.name || row.key),
+      data: overview.rows.map((row) => siteName(row, lang)),
       axisLabel: { interval: 0, rotate: overview.rows.length > 8 ? 30 : 0 },
     },
     yAxis: { type: 'value' },

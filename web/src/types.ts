@@ -83,8 +83,9 @@ export interface MovementPage {
 
 export interface OverviewRow {
   key: string;
-  /** The site's display name (docs/api.md); the first server version sends only `key`. */
-  name?: string;
+  /** The site's names (by=site); absent for states or unnamed sites. */
+  name_zh?: string | null;
+  name_en?: string | null;
   by_state: Record<string, string>;
   total: string;
   /** Number of distinct items held (sent by the server, not in docs/api.md yet). */

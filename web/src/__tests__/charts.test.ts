@@ -5,8 +5,8 @@ import type { StockOverview } from '../types';
 const overview: StockOverview = {
   states: ['available', 'in_transit', 'frozen'],
   rows: [
-    { key: 'WH-SH', name: '上海仓', by_state: { available: '120', in_transit: '10' }, total: '130' },
-    { key: 'ST-SH-01', name: '', by_state: { available: '5.5', frozen: '0' }, total: '5.5' },
+    { key: 'WH-SH', name_zh: '上海仓', name_en: 'Shanghai DC', by_state: { available: '120', in_transit: '10' }, total: '130' },
+    { key: 'ST-SH-01', name_zh: '', name_en: null, by_state: { available: '5.5', frozen: '0' }, total: '5.5' },
   ],
 };
 
@@ -24,8 +24,10 @@ describe('stockChartOption', () => {
     expect(series[1]?.data).toEqual([10, 0]);
   });
 
-  it('labels each bar with the site name, or its code when unnamed', () => {
-    const option = stockChartOption(overview, 'en');
-    expect((option.xAxis as { data: string[] }).data).toEqual(['上海仓', 'ST-SH-01']);
+  it('labels each bar with the site name in the console language, or its code when unnamed', () => {
+    const english = stockChartOption(overview, 'en');
+    expect((english.xAxis as { data: string[] }).data).toEqual(['Shanghai DC', 'ST-SH-01']);
+    const chinese = stockChartOption(overview, 'zh-CN');
+    expect((chinese.xAxis as { data: string[] }).data).toEqual(['上海仓', 'ST-SH-01']);
   });
 });

@@ -3,7 +3,7 @@ import { Card, Empty, Skeleton, Space, Table, Typography } from 'antd';
 import type { ColumnsType } from 'antd/es/table';
 import { useMemo } from 'react';
 import { api } from '../api';
-import { statesWithStock, stockChartOption } from '../charts';
+import { siteName, statesWithStock, stockChartOption } from '../charts';
 import { EChart } from '../components/EChart';
 import { ProblemAlert } from '../components/ProblemAlert';
 import { useI18n } from '../context';
@@ -23,7 +23,7 @@ export function StockOverviewPage() {
     const states = data ? statesWithStock(data) : [];
     return [
       { title: t('stock.site'), dataIndex: 'key', fixed: 'left' },
-      { title: t('stock.name'), dataIndex: 'name', render: (name?: string) => name || '—' },
+      { title: t('stock.name'), key: 'name', render: (_: unknown, row: OverviewRow) => siteName(row, lang) },
       ...states.map((state) => ({
         ...numeric,
         title: stateLabel(lang, state),
