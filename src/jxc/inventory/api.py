@@ -7,7 +7,7 @@ and body returns the original result (``Idempotent-Replayed: true``), another bo
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from typing import Annotated
 from uuid import UUID
 
@@ -27,10 +27,10 @@ from jxc.inventory.commands import MoveLine, PostingResult, PostStock
 from jxc.inventory.model import Reservation
 from jxc.inventory.reservations import Reserve
 from jxc.kernel.errors import InvalidInput
+from jxc.kernel.money import money
 from jxc.org import services as org
 
 router = APIRouter(tags=["stock"])
-FEN = Decimal("0.01")
 
 
 # --- schemas ----------------------------------------------------------------------------------
@@ -238,7 +238,7 @@ def _balance_rows(app: App, uow: SqlUnitOfWork, principal: Principal, *, limit: 
     for line in lines:
         cost = costs.get(line.sku)
         rows.append(BalancePublic.model_validate(line, from_attributes=True).model_copy(update={
-            "unit_cost": cost, "value": None if cost is None else (line.quantity * cost).quantize(FEN, ROUND_HALF_UP)}))
+            "unit_cost": cost, "value": None if cost is None else money(line.quantity * cost)}))
     return rows
 
 
