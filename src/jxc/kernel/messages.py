@@ -182,3 +182,335 @@ MESSAGES.update(
     }
 )
 MESSAGES["access.login_required"] = ("请先登录 (Authorization: Bearer … 或 X-Api-Key)", "sign in first (Authorization: Bearer … or X-Api-Key)")
+MESSAGES.update(
+    {
+        "workflow.no_flow": (
+            "没有适用于 {document_type} 的审批流程 (组织 {organisation}, 金额 {amount})",
+            "no approval flow applies to {document_type} (organisation {organisation}, amount {amount})",
+        ),
+        "workflow.not_pending": (
+            "{document_number} 的审批状态为 {status}, 已不在待审批中",
+            "the approval of {document_number} is {status}, no longer pending",
+        ),
+        "workflow.not_eligible": (
+            "{actor} 无权审批 {document_number} 的 {level} 级",
+            "{actor} may not decide level {level} of {document_number}",
+        ),
+        "workflow.own_document": (
+            "{actor} 不能审批自己提交的 {document_number} (包括通过委托)",
+            "{actor} may not decide {document_number}, which they submitted (not even by delegation)",
+        ),
+        "workflow.same_approver": (
+            "{actor} 已审批过 {document_number} 的另一级, 同一人不能审批两级",
+            "{actor} already decided another level of {document_number}: one person decides one level",
+        ),
+        "workflow.reason_required": ("请填写原因 ({field})", "a reason is required ({field})"),
+        "workflow.unknown_level": (
+            "{document_number} 的审批流程没有 {value} 这一级",
+            "the approval flow of {document_number} has no level {value}",
+        ),
+        "workflow.level_not_skippable": (
+            "{document_number} 的 {value} 级不允许跳过",
+            "level {value} of {document_number} may not be skipped",
+        ),
+        "workflow.level_already_decided": (
+            "{document_number} 的 {value} 级已处理 ({action}), 不能跳过",
+            "level {value} of {document_number} is already decided ({action}) and cannot be skipped",
+        ),
+        "workflow.invalid_config": (
+            "审批流程配置 {value} 无效: {field}: {reason}",
+            "approval flow configuration {value} is invalid at {field}: {reason}",
+        ),
+        "workflow.not_requester": (
+            "只有提交人 {requested_by} 可以撤回 {document_number}, {actor} 不能",
+            "only the requester {requested_by} may cancel {document_number}, not {actor}",
+        ),
+    }
+)
+MESSAGES.update(
+    {
+        "voucher.unbalanced": (
+            "凭证 {document} 借贷不平: 借方 {debit}, 贷方 {credit}",
+            "voucher {document} does not balance: debit {debit}, credit {credit}",
+        ),
+        "voucher.too_few_lines": (
+            "凭证 {document} 至少需要两条分录, 只有 {count} 条",
+            "voucher {document} needs at least two lines, has {count}",
+        ),
+        "voucher.line_sides": (
+            "科目 {account} 的分录必须只在借方或贷方之一有正数金额 (借 {debit}, 贷 {credit})",
+            "a line on account {account} needs a positive amount on exactly one side (debit {debit}, credit {credit})",
+        ),
+        "voucher.amount_invalid": (
+            "{field} 金额无效: {value} (应为精确到分的非负 Decimal)",
+            "{field} is not a valid amount: {value} (a non-negative Decimal to the fen)",
+        ),
+        "voucher.currency": ("凭证仅支持人民币 CNY, 收到 {value}", "vouchers support CNY only, got {value}"),
+        "voucher.mixed_events": (
+            "{field} ({value}) 与单据 {document} 的组织、日期、单据号或业务类型不同, 不能合并为一张凭证",
+            "{field} ({value}) differs from document {document} in organisation, date, number or kind: not one voucher",
+        ),
+        "voucher.unnumbered": ("凭证 {document} 尚未编号, 不能导出", "voucher {document} has no number yet and cannot be exported"),
+        "export.amount_too_large": (
+            "凭证 {document} 的金额 {value} 超出 Excel 的 15 位有效数字",
+            "amount {value} of voucher {document} exceeds Excel's 15 significant digits",
+        ),
+        "period.closed": (
+            "{org} 的会计期间 {value} 已结账, 不能记入 {date}",
+            "the accounting period {value} of {org} is closed: nothing can be posted on {date}",
+        ),
+        "period.invalid": ("会计期间无效: {value} (应为 YYYY-MM)", "invalid accounting period {value} (expected YYYY-MM)"),
+        "period.out_of_order": (
+            "{org} 须先结账 {expected}, 不能结账 {value}",
+            "{org} must close {expected} before {value}",
+        ),
+        "period.not_closed": ("{org} 的会计期间 {value} 未结账, 无需反结账", "the period {value} of {org} is not closed"),
+        "period.reason_required": ("反结账 {value} 需要填写原因", "reopening {value} needs a reason"),
+        "chart.invalid": ("科目表 {value} 无效: {reason}", "chart of accounts {value} is invalid: {reason}"),
+        "mapping.invalid": ("科目映射 {value} 无效: {reason}", "account mapping {value} is invalid: {reason}"),
+        "mapping.unknown_account": ("科目表中没有科目 {value} ({field})", "account {value} is not in the chart ({field})"),
+        "mapping.not_postable": (
+            "科目 {value} 不是末级科目, 不能记账 ({field})",
+            "account {value} has sub-accounts and cannot take postings ({field})",
+        ),
+        "mapping.unknown_event": ("没有业务类型 {value} 的凭证模板", "no voucher template for event kind {value}"),
+        "mapping.unknown_role": ("未知科目角色 {value} ({field})", "unknown account role {value} ({field})"),
+        "mapping.unbalanced": (
+            "凭证模板 {field} 借贷不平 ({value}): {reason}",
+            "voucher template {field} does not balance ({value}): {reason}",
+        ),
+        "mapping.inventory_mismatch": (
+            "凭证模板 {field} 的存货科目变动应为 {expected}, 实际为 {actual}",
+            "voucher template {field} moves inventory by {actual}, not the stated {expected}",
+        ),
+    }
+)
+MESSAGES.update(
+    {
+        "money.invalid": ("{field} 不是有效金额: {value}", "{field} is not a valid amount of money: {value}"),
+        "money.negative": ("{field} 不能为负数: {value}", "{field} cannot be negative: {value}"),
+        "money.too_precise": ("{field} 最多精确到分 (两位小数): {value}", "{field} is finer than a fen (0.01): {value}"),
+        "money.negative_weight": ("{field} 的分摊权重不能为负: {value}", "{field} cannot have a negative weight: {value}"),
+        "money.zero_weights": (
+            "{field} 的分摊权重合计为零, 无法分摊",
+            "the weights of {field} add up to zero: there is nothing to allocate by",
+        ),
+        "valuation.lot_required": (
+            "个别计价的存货需要指定批次 ({value})",
+            "specific-lot costing needs a lot ({value})",
+        ),
+        "valuation.insufficient": (
+            "计价库存不足: 现有 {available}, 需要 {requested}",
+            "not enough valued stock: {available} on hand, {requested} needed",
+        ),
+        "valuation.unknown_layer": ("成本层 {value} 不在此存货计价池中", "cost layer {value} is not in this valuation pool"),
+        "valuation.duplicate_layer": ("移动 {value} 已建立成本层", "movement {value} has already opened a cost layer"),
+        "valuation.return_exceeds": (
+            "{value} 最多还可退回 {remaining}, 本次 {requested}",
+            "at most {remaining} more can be returned against {value}, not {requested}",
+        ),
+        "valuation.not_an_issue": ("{value} 不是出库, 不能据此办理销售退货", "{value} is not an issue: a sales return needs one"),
+        "valuation.not_a_receipt": (
+            "{value} 不是入库, 不能据此办理采购退货",
+            "{value} is not a receipt: a purchase return needs one",
+        ),
+        "valuation.method_mismatch": (
+            "{value} 按 {given} 计价, 而存货计价池使用 {method}",
+            "{value} was valued by {given}, but the pool uses {method}",
+        ),
+        "landed_cost.no_weight": (
+            "第 {line} 行没有重量, 不能按重量分摊",
+            "line {line} has no weight, so the cost cannot be allocated by weight",
+        ),
+        "landed_cost.zero_basis": ("分摊基数 ({basis}) 合计为零, 无法分摊", "the allocation basis ({basis}) adds up to zero"),
+    }
+)
+MESSAGES.update(
+    {
+        "document.illegal_transition": (
+            "单据状态不能从 {value} 变为 {to}",
+            "a document cannot go from status {value} to {to}",
+        ),
+        "document.already_submitted": (
+            "单据 {number} 已提交 (当前状态 {value}), 不能重复提交",
+            "document {number} was already submitted (it is {value}): it cannot be submitted again",
+        ),
+        "document.empty": ("单据 {number} 没有明细行", "document {number} has no lines"),
+        "document.not_editable": (
+            "单据 {number} 状态为 {value}, 只有草稿可以修改明细",
+            "document {number} is {value}: only a draft's lines can be edited",
+        ),
+        "document.wrong_status": (
+            "单据 {number} 状态为 {value}, 此操作需要状态 {expected}",
+            "document {number} is {value}: this needs status {expected}",
+        ),
+        "document.number_invalid": (
+            "单据编号 {value} 无效 (格式如 PO-2026-000123)",
+            "document number {value} is invalid (expected e.g. PO-2026-000123)",
+        ),
+        "document.number_mismatch": (
+            "单据编号 {value} 的前缀应为 {expected}",
+            "document number {value} should start with {expected}",
+        ),
+        "document.duplicate_line": (
+            "{field}: 行号 {value} 必须为正数且不能重复",
+            "{field}: line number {value} must be positive and unique",
+        ),
+        "document.unknown_line": ("单据 {number} 没有第 {value} 行", "document {number} has no line {value}"),
+        "document.sku_mismatch": (
+            "{field}: 物料 {value} 与原单物料 {expected} 不符",
+            "{field}: item {value} does not match the referenced line's item {expected}",
+        ),
+        "document.already_applied": (
+            "{value} 已计入单据 {number}, 不能重复计入",
+            "{value} has already been counted on {number}",
+        ),
+        "document.counter_exceeds": (
+            "{field} {value} 超过上限 {limit}",
+            "{field} {value} exceeds its limit {limit}",
+        ),
+        "quantity.negative": ("{field} 不能为负数: {value}", "{field} cannot be negative: {value}"),
+        "price.invalid": (
+            "{field} 单价无效: {value} (应不小于零, 最多 6 位小数)",
+            "{field} is not a valid price: {value} (≥ 0, at most 6 decimal places)",
+        ),
+        "vat.invalid": (
+            "{field} 税率无效: {value} (应为 0 到 1 之间的小数, 如 0.13)",
+            "{field} is not a valid VAT rate: {value} (a fraction from 0 to below 1, e.g. 0.13)",
+        ),
+        "amount.invalid": (
+            "{field} 金额无效: {value} (应不小于零, 最多 2 位小数)",
+            "{field} is not a valid amount: {value} (≥ 0, at most 2 decimal places)",
+        ),
+        "currency.invalid": (
+            "币种 {value} 无效 (应为 3 位大写字母, 如 CNY)",
+            "currency {value} is invalid (e.g. CNY)",
+        ),
+        "discount.exceeds_net": (
+            "折扣 {value} 超过行金额 {net}",
+            "discount {value} exceeds the line amount {net}",
+        ),
+        "po.schedule_mismatch": (
+            "交货计划合计 {total} 不等于行数量 {quantity}",
+            "the delivery schedule adds up to {total}, not the line quantity {quantity}",
+        ),
+        "po.schedule_duplicate_date": ("交货计划中有重复的日期", "the delivery schedule names a date twice"),
+        "receipt.over_tolerance": (
+            "{field}: 超收 — 订购 {ordered}, 已收 {already}, 本次 {requested}, 超收容差 {tolerance}%",
+            "{field}: over-receipt — ordered {ordered}, already received {already}, now {requested}, "
+            "tolerance {tolerance}%",
+        ),
+        "receipt.unknown_line": (
+            "采购订单 {number} 没有第 {value} 行",
+            "purchase order {number} has no line {value}",
+        ),
+        "receipt.wrong_order": (
+            "收货单 {value} 不属于采购订单 {number}",
+            "receipt {value} is not for purchase order {number}",
+        ),
+        "asn.unknown_line": (
+            "采购订单 {number} 没有第 {value} 行",
+            "purchase order {number} has no line {value}",
+        ),
+        "asn.unknown_revision": (
+            "发货通知 {number} 没有第 {value} 版",
+            "shipping notice {number} has no revision {value}",
+        ),
+        "qc.quantities_mismatch": (
+            "合格 {passed} + 不合格 {failed} 不等于送检数量 {inspected}",
+            "passed {passed} + failed {failed} does not equal the inspected {inspected}",
+        ),
+        "qc.disposition_required": (
+            "不合格数量 {failed} 需要处理方式 (退供应商或报损)",
+            "failed quantity {failed} needs a disposition (return to supplier or damaged)",
+        ),
+        "qc.unknown_line": (
+            "收货单 {number} 没有第 {value} 行",
+            "goods receipt {number} has no line {value}",
+        ),
+        "qc.not_pending": ("收货行 {value} 未进入待检", "receipt line {value} did not go to pending QC"),
+        "qc.exceeds_pending": (
+            "{field}: 待检只剩 {pending}, 不能检验 {requested}",
+            "{field}: only {pending} awaits QC, cannot inspect {requested}",
+        ),
+        "qc.wrong_receipt": (
+            "质检单 {value} 不属于收货单 {number}",
+            "inspection {value} is not for goods receipt {number}",
+        ),
+        "return.exceeds_received": (
+            "退货超出: 已收 {received}, 已退 {returned}, 本次 {requested}",
+            "return too large: received {received}, already returned {returned}, now {requested}",
+        ),
+        "return.exceeds_shipped": (
+            "退货超出: 已发 {shipped}, 已退 {returned}, 本次 {requested}",
+            "return too large: shipped {shipped}, already returned {returned}, now {requested}",
+        ),
+        "return.unknown_line": ("单据 {number} 没有第 {value} 行", "document {number} has no line {value}"),
+        "return.serial_not_shipped": (
+            "序列号 {value} 不在该发货行中",
+            "serial {value} was not shipped on that line",
+        ),
+        "return.wrong_receipt": (
+            "退货单 {value} 与收货单/采购订单不对应",
+            "return {value} is not for this receipt or order",
+        ),
+        "return.wrong_shipment": (
+            "退货单 {value} 与发货单/销售订单不对应",
+            "return {value} is not for this shipment or order",
+        ),
+        "shipment.unknown_line": (
+            "销售订单 {number} 没有第 {value} 行",
+            "sales order {number} has no line {value}",
+        ),
+        "shipment.exceeds_ordered": (
+            "{field}: 超发 — 订购 {ordered}, 已发 {already}, 本次 {requested}",
+            "{field}: over-shipment — ordered {ordered}, already shipped {already}, now {requested}",
+        ),
+        "shipment.allocation_mismatch": (
+            "批次/序列号分配合计 {total} 不等于发货数量 {quantity}",
+            "lot / serial allocations add up to {total}, not the shipped {quantity}",
+        ),
+        "shipment.duplicate_serial": ("{field}: 同一序列号出现两次", "{field}: a serial appears twice"),
+        "shipment.wrong_order": (
+            "发货单 {value} 不属于销售订单 {number}",
+            "shipment {value} is not for sales order {number}",
+        ),
+        "transfer.same_site": (
+            "调拨的调出与调入站点相同 ({value})",
+            "a transfer's sites must differ (both are {value})",
+        ),
+        "transfer.lot_required": (
+            "同批次调拨: 第 {line} 行必须指定一个批次",
+            "same-lot transfer: line {line} must name its one lot",
+        ),
+        "transfer.lot_mismatch": (
+            "同批次调拨: 批次 {value} 与该行批次 {expected} 不符",
+            "same-lot transfer: lot {value} is not the line's lot {expected}",
+        ),
+        "transfer.responsible_required": (
+            "第 {line} 行短少 {shortage}, 请指明责任方 (发货方、承运方或收货方)",
+            "line {line} is short by {shortage}: name who is responsible (sender, carrier or receiver)",
+        ),
+        "transfer.exceeds_ordered": (
+            "{field}: 超出调拨数量 — 订 {ordered}, 已发 {already}, 本次 {requested}",
+            "{field}: more than ordered — ordered {ordered}, already shipped {already}, now {requested}",
+        ),
+        "transfer.exceeds_shipped": (
+            "{field}: 超出在途数量 — 已发 {shipped}, 已收 {already}, 本次 {requested}",
+            "{field}: more than in transit — shipped {shipped}, already received {already}, now {requested}",
+        ),
+        "stocktake.not_approved": (
+            "盘点单 {number} 状态为 {value}, 审核通过后才能过账差异",
+            "stocktake {number} is {value}: variances are posted only once it is approved",
+        ),
+        "stocktake.uncounted": ("第 {line} 行尚未盘点", "line {line} has not been counted"),
+        "stocktake.recount_without_count": (
+            "第 {line} 行没有初盘数量, 不能复盘",
+            "line {line} has no count to recount",
+        ),
+        "stocktake.out_of_scope": (
+            "库位 {value} 不在本次盘点范围内",
+            "bin {value} is outside this stocktake's scope",
+        ),
+    }
+)
