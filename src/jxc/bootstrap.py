@@ -12,9 +12,11 @@ from sqlalchemy import Engine, inspect
 
 from jxc.access.model import Policy
 from jxc.access.policy import load_policy
+from jxc.accounting.services import Books
 from jxc.config import Settings
 from jxc.db.engine import build_engine
 from jxc.db.uow import SqlUnitOfWork
+from jxc.documents.services.common import Wiring
 from jxc.inventory.queries import StockQueries
 from jxc.inventory.reservations import Reservations
 from jxc.inventory.services import Ledger
@@ -59,6 +61,8 @@ class App:
         self.ledger = Ledger(items=self.items, sites=self.sites, states=self.states)
         self.reservations = Reservations(self.ledger)
         self.stock = StockQueries(items=self.items, sites=self.sites)
+        self.books = Books()
+        self.documents = Wiring(ledger=self.ledger, books=self.books)
 
     def uow(self) -> SqlUnitOfWork:
         return SqlUnitOfWork(self.engine, clock=self.clock, bus=self.bus)

@@ -223,6 +223,13 @@ class PartnerRepository(Generic[P]):
             found.update((row.code, self._from_row(row)) for row in rows)
         return found
 
+    def by_ids(self, ids: Iterable[UUID]) -> dict[UUID, P]:
+        found: dict[UUID, P] = {}
+        for batch in chunks(ids):
+            rows = self.connection.execute(select(self.table).where(self.table.c.id.in_(batch)))
+            found.update((row.id, self._from_row(row)) for row in rows)
+        return found
+
     def page(self, *, region: str | None, after_code: str | None, limit: int) -> list[P]:
         query = select(self.table).order_by(self.table.c.code).limit(limit)
         if region is not None:

@@ -264,6 +264,20 @@ def get_customer(uow: SqlUnitOfWork, code: str) -> Customer:
     return found
 
 
+def get_supplier_by_id(uow: SqlUnitOfWork, supplier_id: UUID) -> Supplier:
+    found = uow.repository(SupplierRepository).by_ids([supplier_id]).get(supplier_id)
+    if found is None:
+        raise NotFound("supplier.not_found", field="supplier", value=str(supplier_id))
+    return found
+
+
+def get_customer_by_id(uow: SqlUnitOfWork, customer_id: UUID) -> Customer:
+    found = uow.repository(CustomerRepository).by_ids([customer_id]).get(customer_id)
+    if found is None:
+        raise NotFound("customer.not_found", field="customer", value=str(customer_id))
+    return found
+
+
 def list_suppliers(
     uow: SqlUnitOfWork, *, region: str | None = None, after_code: str | None = None, limit: int = 100
 ) -> list[Supplier]:

@@ -18,8 +18,11 @@ metadata = MetaData(naming_convention=NAMING_CONVENTION)
 def all_metadata() -> MetaData:
     """Import every context's tables so the metadata is complete (for Alembic and tests)."""
     import jxc.access.tables
+    import jxc.accounting.tables
     import jxc.catalog.tables
+    import jxc.documents.tables
     import jxc.inventory.tables
-    import jxc.org.tables  # noqa: F401
+    import jxc.org.tables
+    import jxc.workflow.tables  # noqa: F401
 
     return metadata

@@ -88,6 +88,10 @@ class Ledger:
                 raise
             return self._replay(uow, existing[key], digest)
 
+    def lot_number(self, uow: SqlUnitOfWork, lot_id: UUID) -> str:
+        """The lot number (批次号) of a lot id, as movement records name lots by id."""
+        return uow.repository(LedgerRepository).lots_by_id([lot_id])[lot_id].lot_no
+
     def post_in(self, uow: SqlUnitOfWork, command: PostStock, *, digest: str) -> PostingResult:
         """Post inside the caller's unit of work without committing (for composite use cases)."""
         repo = uow.repository(LedgerRepository)

@@ -1,0 +1,245 @@
+"""What every document use case shares: wiring, storage, numbering, history, code resolution.
+
+Documents are stored whole (the pure model serialised by :mod:`jxc.documents.codec`) with
+header copies for lists. Every save names the version it read; a concurrent change is a
+``Conflict``, never a lost update. Other contexts are reached only through their services.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any, Protocol, TypeVar
+from uuid import UUID
+
+from sqlalchemy import and_, insert, select, update
+
+from jxc.accounting.services import Books
+from jxc.catalog import services as catalog
+from jxc.catalog.model import Item
+from jxc.db.uow import SqlUnitOfWork
+from jxc.documents import tables as t
+from jxc.documents.codec import decode, encode
+from jxc.documents.model import Document, DocumentType, document_number
+from jxc.inventory.commands import MovementRecord, PostingResult, PostStock, posting_fingerprint
+from jxc.inventory.services import Ledger
+from jxc.kernel.errors import Conflict, InvalidInput, NotFound
+from jxc.kernel.ids import new_id
+from jxc.org import services as org
+from jxc.org.model import Organisation, Site
+from jxc.workflow.config import default_flows
+from jxc.workflow.model import FlowDefinition
+
+D = TypeVar("D", bound=Document[Any])
+
+
+@dataclass
+class Wiring:
+    """The collaborators document use cases need (built once by bootstrap)."""
+
+    ledger: Ledger
+    books: Books = field(default_factory=Books)
+    flows: tuple[FlowDefinition, ...] = field(default_factory=default_flows)
+    receipt_tolerance_pct: Decimal = Decimal(0)
+
+
+@dataclass(frozen=True)
+class Stored:
+    """A loaded document and the version its next save must name."""
+
+    document: Any
+    version: int
+    organisation_id: UUID
+
+
+class Executable(Protocol):
+    def submit(self, *, at: datetime) -> tuple[Any, Any]: ...
+    def approve(self, *, at: datetime) -> tuple[Any, Any]: ...
+    def post(self, *, at: datetime) -> tuple[Any, Any]: ...
+
+
+X = TypeVar("X", bound=Executable)
+
+
+def born_done(document: X, when: datetime) -> X:
+    """Execution documents (receipt, shipment, return, inspection) are created, checked and posted in one step."""
+    document, _ = document.submit(at=when)
+    document, _ = document.approve(at=when)
+    document, _ = document.post(at=when)
+    return document
+
+
+def by_line(movements: Iterable[MovementRecord]) -> defaultdict[int, list[MovementRecord]]:
+    """A posting's movements grouped by the command line that produced them."""
+    grouped: defaultdict[int, list[MovementRecord]] = defaultdict(list)
+    for move in movements:
+        grouped[move.line_no].append(move)
+    return grouped
+
+
+def lot_key(lot_id: UUID | None) -> str | None:
+    """How valuation layers name a lot: the ledger's lot id."""
+    return None if lot_id is None else str(lot_id)
+
+
+# --- numbering and storage ---------------------------------------------------------------------
+
+
+def next_number(uow: SqlUnitOfWork, *, organisation_id: UUID, doc_type: DocumentType, year: int) -> str:
+    """The next ``PO-2026-000124`` of an organisation (never reused, even after a rollback elsewhere)."""
+    s = t.doc_sequences
+    where = and_(s.c.organisation_id == organisation_id, s.c.doc_type == doc_type.value, s.c.year == year)
+    done = uow.connection.execute(update(s).where(where).values(last_seq=s.c.last_seq + 1))
+    if done.rowcount == 0:
+        uow.connection.execute(insert(s).values(organisation_id=organisation_id, doc_type=doc_type.value, year=year,
+                                                last_seq=1))
+        seq = 1
+    else:
+        seq = int(uow.connection.execute(select(s.c.last_seq).where(where)).scalar_one())
+    return document_number(doc_type, year, seq)
+
+
+def insert_document(
+    uow: SqlUnitOfWork, document: Document[Any], *, organisation_id: UUID, doc_date: date, actor: str,
+    partner_id: UUID | None = None, site_id: UUID | None = None, source_id: UUID | None = None,
+    amount: Decimal | None = None, key: str | None = None,
+) -> None:
+    now = uow.clock.now()
+    uow.connection.execute(insert(t.doc_documents).values(
+        id=document.id, organisation_id=organisation_id, doc_type=document.doc_type.value, number=document.number,
+        status=document.status.value, partner_id=partner_id, site_id=site_id, source_id=source_id,
+        doc_date=doc_date, amount=amount, body=encode(document), version=1, idempotency_key=key,
+        created_by=actor, created_at=now, updated_at=now,
+    ))
+    record(uow, document.id, actor=actor, action="create", detail={"number": document.number})
+
+
+def save(uow: SqlUnitOfWork, stored: Stored, document: Document[Any], *, actor: str, action: str,
+         detail: dict[str, Any] | None = None, amount: Decimal | None = None) -> Stored:
+    values: dict[str, Any] = {"status": document.status.value, "body": encode(document),
+                              "version": stored.version + 1, "updated_at": uow.clock.now()}
+    if amount is not None:
+        values["amount"] = amount
+    done = uow.connection.execute(update(t.doc_documents).where(
+        t.doc_documents.c.id == document.id, t.doc_documents.c.version == stored.version).values(**values))
+    if done.rowcount != 1:
+        raise Conflict("document.concurrent_update", field="document", value=document.number)
+    record(uow, document.id, actor=actor, action=action, detail=detail or {})
+    return Stored(document=document, version=stored.version + 1, organisation_id=stored.organisation_id)
+
+
+def load(uow: SqlUnitOfWork, cls: type[D], *, organisation_id: UUID | None = None, number: str | None = None,
+         document_id: UUID | None = None) -> Stored:
+    """A document by id, or by organisation and number; ``NotFound`` names what was asked for."""
+    d = t.doc_documents
+    query = select(d.c.body, d.c.version, d.c.organisation_id, d.c.doc_type).where(d.c.doc_type == cls.doc_type.value)
+    if document_id is not None:
+        query = query.where(d.c.id == document_id)
+    else:
+        query = query.where(d.c.organisation_id == organisation_id, d.c.number == number)
+    row = uow.connection.execute(query).first()
+    if row is None:
+        raise NotFound("document.not_found", field="number", value=number or str(document_id))
+    return Stored(document=decode(cls, row.body), version=row.version, organisation_id=row.organisation_id)
+
+
+def find_by_key(uow: SqlUnitOfWork, cls: type[D], key: str | None) -> D | None:
+    """The document an earlier call with the same idempotency key created, if any."""
+    if key is None:
+        return None
+    d = t.doc_documents
+    row = uow.connection.execute(select(d.c.id, d.c.doc_type).where(d.c.idempotency_key == key)).first()
+    if row is None:
+        return None
+    if row.doc_type != cls.doc_type.value:
+        raise Conflict("idempotency.key_reused", field="Idempotency-Key", value=key)
+    document: D = load(uow, cls, document_id=row.id).document
+    return document
+
+
+def record(uow: SqlUnitOfWork, document_id: UUID, *, actor: str, action: str, detail: dict[str, Any]) -> None:
+    uow.connection.execute(insert(t.doc_history).values(
+        id=new_id(), document_id=document_id, at=uow.clock.now(), actor=actor, action=action, detail=encode(detail)))
+
+
+def history(uow: SqlUnitOfWork, document_id: UUID) -> list[dict[str, Any]]:
+    h = t.doc_history
+    return [dict(r._mapping) for r in uow.connection.execute(
+        select(h).where(h.c.document_id == document_id).order_by(h.c.at, h.c.id))]
+
+
+def link_movements(uow: SqlUnitOfWork, document_id: UUID, links: Iterable[tuple[int, MovementRecord, str]]) -> None:
+    rows = [{"movement_id": m.id, "document_id": document_id, "line_no": line_no, "item_id": m.item_id,
+             "quantity": m.quantity, "lot_id": m.lot_id, "role": role} for line_no, m, role in links]
+    if rows:
+        uow.connection.execute(insert(t.doc_movements), rows)
+
+
+def movements_of(uow: SqlUnitOfWork, document_id: UUID, *, role: str | None = None) -> list[Any]:
+    m = t.doc_movements
+    query = select(m).where(m.c.document_id == document_id).order_by(m.c.line_no, m.c.movement_id)
+    if role is not None:
+        query = query.where(m.c.role == role)
+    return list(uow.connection.execute(query))
+
+
+def post_stock(uow: SqlUnitOfWork, w: Wiring, command: PostStock) -> PostingResult:
+    """Post inside the document's unit of work (committed with the document, or not at all)."""
+    return w.ledger.post_in(uow, command, digest=posting_fingerprint(command))
+
+
+# --- other contexts, by code -------------------------------------------------------------------
+
+
+def organisation(uow: SqlUnitOfWork, code: str) -> Organisation:
+    return org.get_organisation(uow, code)
+
+
+def organisation_by_id(uow: SqlUnitOfWork, organisation_id: UUID) -> Organisation:
+    return org.organisations_by_id(uow, [organisation_id])[organisation_id]
+
+
+def site(uow: SqlUnitOfWork, code: str, *, field: str = "site") -> Site:
+    found = org.sites_by_code(uow, [code]).get(code)
+    if found is None or found.virtual_role is not None:
+        raise NotFound("site.not_found", field=field, value=code)
+    return found
+
+
+def site_by_id(uow: SqlUnitOfWork, site_id: UUID) -> Site:
+    return org.sites_by_id(uow, [site_id])[site_id]
+
+
+def owning_organisation(uow: SqlUnitOfWork, place: Site, *, field: str = "site") -> Organisation:
+    if place.organisation_id is None:
+        raise InvalidInput("field.invalid", field=field, value=place.code, reason="the site belongs to no organisation")
+    return organisation_by_id(uow, place.organisation_id)
+
+
+def items(uow: SqlUnitOfWork, skus: Sequence[str], *, field: str = "lines") -> dict[str, Item]:
+    found = catalog.items_by_sku(uow, skus)
+    for i, sku in enumerate(skus):
+        if sku not in found:
+            raise NotFound("item.not_found", field=f"{field}[{i}].sku", value=sku)
+    return found
+
+
+def base_quantity(item: Item, quantity: Decimal, unit: str | None) -> Decimal:
+    """``quantity`` of ``unit`` in the item's base unit."""
+    if unit is None or unit == item.base_unit:
+        return quantity
+    factor = item.units.get(unit)
+    if factor is None:
+        raise InvalidInput("unit.unknown", field="unit", value=unit)
+    return quantity * factor
+
+
+def today(uow: SqlUnitOfWork) -> date:
+    return uow.clock.now().date()
+
+
+def now(uow: SqlUnitOfWork) -> datetime:
+    return uow.clock.now()
