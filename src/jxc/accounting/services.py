@@ -20,13 +20,14 @@ from decimal import Decimal
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import and_, case, func, insert, select, update
+from sqlalchemy import and_, case, func, insert, select, type_coerce, update
 
 from jxc.accounting import tables as t
 from jxc.accounting import valuation as v
 from jxc.accounting.chart import AccountMapping, Chart, default_chart, default_mapping
 from jxc.accounting.periods import Period
 from jxc.accounting.vouchers import ValuedEvent, Voucher, voucher_for_document, voucher_number
+from jxc.db.types import Qty
 from jxc.db.uow import SqlUnitOfWork
 from jxc.documents.codec import decode, encode
 from jxc.kernel.errors import Conflict, InvalidInput
@@ -315,8 +316,9 @@ def cost_method(attributes: Mapping[str, str]) -> v.CostMethod:
 
 def _signed_quantity() -> Any:
     vt = t.fin_valuations
-    return case((vt.c.flow.in_(["issue", "return_out"]), -vt.c.quantity), (vt.c.flow == "cost", 0),
-                else_=vt.c.quantity)
+    # Coerced so the SUM comes back through Qty (scaled integers → Decimal), like the plain columns.
+    return type_coerce(case((vt.c.flow.in_(["issue", "return_out"]), -vt.c.quantity), (vt.c.flow == "cost", 0),
+                            else_=vt.c.quantity), Qty())
 
 
 def _qty(value: Any) -> Decimal:
