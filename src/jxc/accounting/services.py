@@ -20,7 +20,7 @@ from decimal import Decimal
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import and_, case, func, insert, select, type_coerce, update
+from sqlalchemy import and_, bindparam, case, func, insert, select, type_coerce, update
 
 from jxc.accounting import tables as t
 from jxc.accounting import valuation as v
@@ -35,6 +35,15 @@ from jxc.kernel.ids import new_id
 from jxc.kernel.money import ZERO
 
 INVENTORY_ACCOUNTS = ("1402", "1405", "1406")
+
+# Built once and given values as parameters, so SQLAlchemy compiles each of them once.
+_INSERT_VALUATION = insert(t.fin_valuations)
+_INSERT_POOL = insert(t.fin_pools)
+_UPDATE_POOL = update(t.fin_pools).where(
+    t.fin_pools.c.organisation_id == bindparam("org"), t.fin_pools.c.item_id == bindparam("item"),
+    t.fin_pools.c.version == bindparam("expected"))
+_INSERT_VOUCHER = insert(t.fin_vouchers)
+_INSERT_VOUCHER_LINE = insert(t.fin_voucher_lines)
 
 
 @dataclass(frozen=True)
@@ -77,20 +86,20 @@ class Books:
         """Run ``operations`` against one pool in order, store each valuation, save the pool once."""
         pool, version = self.pool(uow, key, method=method)
         results: list[v.Valuation] = []
+        rows = []
         for operation in operations:
-            existing = self.valuation(uow, operation.movement_id)
-            if existing is not None:  # already valued (a retried document step)
-                results.append(existing)
-                continue
+            # A movement is valued once: its id is the valuation's primary key.
             pool, valuation = operation.run(pool)
             results.append(valuation)
-            uow.connection.execute(insert(t.fin_valuations).values(
-                id=operation.movement_id, organisation_id=key.organisation_id, item_id=key.item_id,
-                flow=valuation.flow.value, method=valuation.method.value, quantity=valuation.quantity,
-                amount=valuation.amount, expensed=valuation.expensed, value_delta=valuation.value_delta,
-                layers=encode(valuation.layers), document_id=document_id, occurred_on=on,
-                created_at=uow.clock.now(),
-            ))
+            rows.append({
+                "id": operation.movement_id, "organisation_id": key.organisation_id, "item_id": key.item_id,
+                "flow": valuation.flow.value, "method": valuation.method.value, "quantity": valuation.quantity,
+                "amount": valuation.amount, "expensed": valuation.expensed, "value_delta": valuation.value_delta,
+                "layers": encode(valuation.layers), "document_id": document_id, "occurred_on": on,
+                "created_at": uow.clock.now(),
+            })
+        if rows:
+            uow.connection.execute(_INSERT_VALUATION, rows)
         self._save_pool(uow, key, pool, version)
         return results
 
@@ -109,12 +118,11 @@ class Books:
                   "layers": [encode(layer) for layer in pool.layers if layer.quantity or layer.value],
                   "version": version + 1}
         if version == 0:
-            uow.connection.execute(insert(t.fin_pools).values(
-                organisation_id=key.organisation_id, item_id=key.item_id, **values))
+            uow.connection.execute(_INSERT_POOL, {"organisation_id": key.organisation_id, "item_id": key.item_id,
+                                                  **values})
             return
-        done = uow.connection.execute(update(t.fin_pools).where(
-            t.fin_pools.c.organisation_id == key.organisation_id, t.fin_pools.c.item_id == key.item_id,
-            t.fin_pools.c.version == version).values(**values))
+        done = uow.connection.execute(_UPDATE_POOL, {"org": key.organisation_id, "item": key.item_id,
+                                                     "expected": version, **values})
         if done.rowcount != 1:
             raise Conflict("valuation.concurrent_update", field="item", value=str(key.item_id))
 
@@ -137,12 +145,13 @@ class Books:
         voucher = replace(voucher, seq=seq, preparer=preparer)
         number = voucher_number(first.organisation, period=period, seq=seq, word=voucher.word)
         voucher_id = new_id()
-        uow.connection.execute(insert(t.fin_vouchers).values(
-            id=voucher_id, organisation_id=organisation_id, number=number, word=voucher.word, period=period,
-            seq=seq, voucher_date=voucher.date, kind=voucher.kind, document_id=document_id,
-            document_ref=voucher.document_ref, total=voucher.total_debit, created_at=uow.clock.now(),
-        ))
-        uow.connection.execute(insert(t.fin_voucher_lines), [
+        uow.connection.execute(_INSERT_VOUCHER, {
+            "id": voucher_id, "organisation_id": organisation_id, "number": number, "word": voucher.word,
+            "period": period, "seq": seq, "voucher_date": voucher.date, "kind": voucher.kind,
+            "document_id": document_id, "document_ref": voucher.document_ref, "total": voucher.total_debit,
+            "created_at": uow.clock.now(),
+        })
+        uow.connection.execute(_INSERT_VOUCHER_LINE, [
             {"voucher_id": voucher_id, "line_no": i, "account": line.account.code, "debit": line.debit,
              "credit": line.credit, "summary_zh": line.summary_zh[:200], "summary_en": line.summary_en[:200],
              "dims": {k: str(getattr(line, k)) for k in ("partner", "item", "site", "department", "quantity")
@@ -154,12 +163,13 @@ class Books:
     def _next_seq(self, uow: SqlUnitOfWork, organisation_id: UUID, period: str, word: str) -> int:
         s = t.fin_voucher_sequences
         where = and_(s.c.organisation_id == organisation_id, s.c.period == period, s.c.word == word)
-        done = uow.connection.execute(update(s).where(where).values(last_seq=s.c.last_seq + 1))
-        if done.rowcount == 0:
-            uow.connection.execute(insert(s).values(organisation_id=organisation_id, period=period, word=word,
-                                                    last_seq=1))
+        seq = uow.connection.execute(update(s).where(where).values(last_seq=s.c.last_seq + 1)
+                                     .returning(s.c.last_seq)).scalar()
+        if seq is None:
+            uow.connection.execute(insert(s), {"organisation_id": organisation_id, "period": period, "word": word,
+                                               "last_seq": 1})
             return 1
-        return int(uow.connection.execute(select(s.c.last_seq).where(where)).scalar_one())
+        return int(seq)
 
     def vouchers(
         self, uow: SqlUnitOfWork, *, organisation_id: UUID | None = None, document_id: UUID | None = None,

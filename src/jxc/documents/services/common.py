@@ -30,10 +30,53 @@ from jxc.kernel.errors import Conflict, InvalidInput, NotFound
 from jxc.kernel.ids import new_id
 from jxc.org import services as org
 from jxc.org.model import Organisation, Site
+from jxc.wiring import _TtlCache
 from jxc.workflow.config import default_flows
 from jxc.workflow.model import FlowDefinition
 
 D = TypeVar("D", bound=Document[Any])
+
+
+class Directory:
+    """Organisations, sites, items and partners by code or id, remembered for ``ttl`` seconds.
+
+    These change rarely and every document step needs several of them; like the ledger's own
+    directories, a miss always reads the database and a change is seen within ``ttl``.
+    """
+
+    def __init__(self, ttl: float = 30.0) -> None:
+        self._orgs, self._orgs_by_id = _TtlCache(ttl), _TtlCache(ttl)
+        self._sites, self._sites_by_id = _TtlCache(ttl), _TtlCache(ttl)
+        self._items = _TtlCache(ttl)
+        self._suppliers, self._customers = _TtlCache(ttl), _TtlCache(ttl)
+
+    def organisation(self, uow: SqlUnitOfWork, code: str) -> Organisation:
+        found = self._orgs.get_many([code], lambda keys: {k: org.get_organisation(uow, k) for k in keys})
+        return found[code]  # type: ignore[no-any-return]
+
+    def organisation_by_id(self, uow: SqlUnitOfWork, organisation_id: UUID) -> Organisation:
+        found = self._orgs_by_id.get_many([organisation_id], lambda keys: org.organisations_by_id(uow, keys))
+        return found[organisation_id]  # type: ignore[no-any-return]
+
+    def sites(self, uow: SqlUnitOfWork, codes: Sequence[str]) -> dict[str, Site]:
+        return self._sites.get_many(codes, lambda keys: org.sites_by_code(uow, keys))
+
+    def site_by_id(self, uow: SqlUnitOfWork, site_id: UUID) -> Site:
+        return self._sites_by_id.get_many([site_id], lambda keys: org.sites_by_id(uow, keys))[site_id]  # type: ignore[no-any-return]
+
+    def items(self, uow: SqlUnitOfWork, skus: Sequence[str]) -> dict[str, Item]:
+        return self._items.get_many(skus, lambda keys: catalog.items_by_sku(uow, keys))
+
+    def supplier_by_id(self, uow: SqlUnitOfWork, supplier_id: UUID) -> Any:
+        return self._suppliers.get_many([supplier_id], lambda keys: {
+            k: catalog.get_supplier_by_id(uow, k) for k in keys})[supplier_id]
+
+    def customer_by_id(self, uow: SqlUnitOfWork, customer_id: UUID) -> Any:
+        return self._customers.get_many([customer_id], lambda keys: {
+            k: catalog.get_customer_by_id(uow, k) for k in keys})[customer_id]
+
+
+_directory = Directory()
 
 
 @dataclass
@@ -87,19 +130,23 @@ def lot_key(lot_id: UUID | None) -> str | None:
 
 # --- numbering and storage ---------------------------------------------------------------------
 
+# Built once: a statement passed its values as parameters compiles once and is cached, where
+# ``insert(...).values(...)`` per call pays SQLAlchemy's statement construction every time.
+_INSERT_DOCUMENT = insert(t.doc_documents)
+_INSERT_HISTORY = insert(t.doc_history)
+
 
 def next_number(uow: SqlUnitOfWork, *, organisation_id: UUID, doc_type: DocumentType, year: int) -> str:
     """The next ``PO-2026-000124`` of an organisation (never reused, even after a rollback elsewhere)."""
     s = t.doc_sequences
     where = and_(s.c.organisation_id == organisation_id, s.c.doc_type == doc_type.value, s.c.year == year)
-    done = uow.connection.execute(update(s).where(where).values(last_seq=s.c.last_seq + 1))
-    if done.rowcount == 0:
-        uow.connection.execute(insert(s).values(organisation_id=organisation_id, doc_type=doc_type.value, year=year,
-                                                last_seq=1))
+    seq = uow.connection.execute(update(s).where(where).values(last_seq=s.c.last_seq + 1)
+                                 .returning(s.c.last_seq)).scalar()
+    if seq is None:
+        uow.connection.execute(insert(s), {"organisation_id": organisation_id, "doc_type": doc_type.value,
+                                           "year": year, "last_seq": 1})
         seq = 1
-    else:
-        seq = int(uow.connection.execute(select(s.c.last_seq).where(where)).scalar_one())
-    return document_number(doc_type, year, seq)
+    return document_number(doc_type, year, int(seq))
 
 
 def insert_document(
@@ -108,12 +155,12 @@ def insert_document(
     amount: Decimal | None = None, key: str | None = None,
 ) -> None:
     now = uow.clock.now()
-    uow.connection.execute(insert(t.doc_documents).values(
-        id=document.id, organisation_id=organisation_id, doc_type=document.doc_type.value, number=document.number,
-        status=document.status.value, partner_id=partner_id, site_id=site_id, source_id=source_id,
-        doc_date=doc_date, amount=amount, body=encode(document), version=1, idempotency_key=key,
-        created_by=actor, created_at=now, updated_at=now,
-    ))
+    uow.connection.execute(_INSERT_DOCUMENT, {
+        "id": document.id, "organisation_id": organisation_id, "doc_type": document.doc_type.value,
+        "number": document.number, "status": document.status.value, "partner_id": partner_id, "site_id": site_id,
+        "source_id": source_id, "doc_date": doc_date, "amount": amount, "body": encode(document), "version": 1,
+        "idempotency_key": key, "created_by": actor, "created_at": now, "updated_at": now,
+    })
     record(uow, document.id, actor=actor, action="create", detail={"number": document.number})
 
 
@@ -161,8 +208,8 @@ def find_by_key(uow: SqlUnitOfWork, cls: type[D], key: str | None) -> D | None:
 
 
 def record(uow: SqlUnitOfWork, document_id: UUID, *, actor: str, action: str, detail: dict[str, Any]) -> None:
-    uow.connection.execute(insert(t.doc_history).values(
-        id=new_id(), document_id=document_id, at=uow.clock.now(), actor=actor, action=action, detail=encode(detail)))
+    uow.connection.execute(_INSERT_HISTORY, {"id": new_id(), "document_id": document_id, "at": uow.clock.now(),
+                                             "actor": actor, "action": action, "detail": encode(detail)})
 
 
 def history(uow: SqlUnitOfWork, document_id: UUID) -> list[dict[str, Any]]:
@@ -195,22 +242,30 @@ def post_stock(uow: SqlUnitOfWork, w: Wiring, command: PostStock) -> PostingResu
 
 
 def organisation(uow: SqlUnitOfWork, code: str) -> Organisation:
-    return org.get_organisation(uow, code)
+    return _directory.organisation(uow, code)
 
 
 def organisation_by_id(uow: SqlUnitOfWork, organisation_id: UUID) -> Organisation:
-    return org.organisations_by_id(uow, [organisation_id])[organisation_id]
+    return _directory.organisation_by_id(uow, organisation_id)
 
 
 def site(uow: SqlUnitOfWork, code: str, *, field: str = "site") -> Site:
-    found = org.sites_by_code(uow, [code]).get(code)
+    found = _directory.sites(uow, [code]).get(code)
     if found is None or found.virtual_role is not None:
         raise NotFound("site.not_found", field=field, value=code)
     return found
 
 
 def site_by_id(uow: SqlUnitOfWork, site_id: UUID) -> Site:
-    return org.sites_by_id(uow, [site_id])[site_id]
+    return _directory.site_by_id(uow, site_id)
+
+
+def supplier_by_id(uow: SqlUnitOfWork, supplier_id: UUID) -> Any:
+    return _directory.supplier_by_id(uow, supplier_id)
+
+
+def customer_by_id(uow: SqlUnitOfWork, customer_id: UUID) -> Any:
+    return _directory.customer_by_id(uow, customer_id)
 
 
 def owning_organisation(uow: SqlUnitOfWork, place: Site, *, field: str = "site") -> Organisation:
@@ -220,7 +275,7 @@ def owning_organisation(uow: SqlUnitOfWork, place: Site, *, field: str = "site")
 
 
 def items(uow: SqlUnitOfWork, skus: Sequence[str], *, field: str = "lines") -> dict[str, Item]:
-    found = catalog.items_by_sku(uow, skus)
+    found = _directory.items(uow, skus)
     for i, sku in enumerate(skus):
         if sku not in found:
             raise NotFound("item.not_found", field=f"{field}[{i}].sku", value=sku)

@@ -124,7 +124,6 @@ def receive(
     po: PurchaseOrder = stored.document
     when = c.now(uow)
     day = received_on or when.date()
-    w.books.check_open(uow, organisation_id=org.id, org_code=org.code, on=day)
     known = c.items(uow, [po.line(line.po_line, field=f"lines[{i}].po_line").sku for i, line in enumerate(lines)])
     receipt_lines = []
     for i, line in enumerate(lines, start=1):
@@ -142,7 +141,7 @@ def receive(
     po, _ = po.record_receipt(receipt, at=when, tolerance_pct=w.receipt_tolerance_pct)  # tolerance first
     receipt = c.born_done(receipt, when)
     place = c.site_by_id(uow, po.site)
-    vendor = catalog.get_supplier_by_id(uow, po.supplier)
+    vendor = c.supplier_by_id(uow, po.supplier)
     posting = c.post_stock(uow, w, PostStock(
         idempotency_key=f"doc:{receipt.id}:post", kind="receipt", occurred_at=when, document_ref=receipt.number,
         lines=tuple(MoveLine(sku=line.sku, quantity=line.quantity, unit=line.unit, from_site="@supplier",
@@ -232,7 +231,6 @@ def return_to_supplier(
     stored_po = c.load(uow, PurchaseOrder, document_id=receipt.purchase_order)
     when = c.now(uow)
     day = when.date()
-    w.books.check_open(uow, organisation_id=org.id, org_code=org.code, on=day)
     return_lines = tuple(
         PurchaseReturnLine(line_no=i, receipt_line=line.receipt_line,
                            sku=receipt.line(line.receipt_line, field=f"lines[{i - 1}].receipt_line").sku,
@@ -250,7 +248,7 @@ def return_to_supplier(
     po, _ = stored_po.document.record_return(ret, receipt, at=when)
     ret = c.born_done(ret, when)
     place = c.site_by_id(uow, receipt.site)
-    vendor = catalog.get_supplier_by_id(uow, receipt.supplier)
+    vendor = c.supplier_by_id(uow, receipt.supplier)
     posting = c.post_stock(uow, w, PostStock(
         idempotency_key=f"doc:{ret.id}:post", kind="purchase_return", occurred_at=when, document_ref=ret.number,
         lines=tuple(MoveLine(sku=line.sku, quantity=line.quantity, unit=line.unit, from_site=place.code,

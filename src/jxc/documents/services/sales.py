@@ -104,7 +104,6 @@ def ship(
     so: SalesOrder = stored.document
     when = c.now(uow)
     day = shipped_on or when.date()
-    w.books.check_open(uow, organisation_id=org.id, org_code=org.code, on=day)
     ship_lines = tuple(
         ShipmentLine(line_no=i, so_line=line.so_line, sku=so.line(line.so_line, field=f"lines[{i - 1}].so_line").sku,
                      quantity=line.quantity, unit=so.line(line.so_line).unit)
@@ -116,7 +115,7 @@ def ship(
     so, _ = so.record_shipment(shipment, at=when)
     shipment = c.born_done(shipment, when)
     place = c.site_by_id(uow, so.site)
-    buyer = catalog.get_customer_by_id(uow, so.customer) if so.customer else None
+    buyer = c.customer_by_id(uow, so.customer) if so.customer else None
     known = c.items(uow, [line.sku for line in shipment.lines])
     posting = c.post_stock(uow, w, PostStock(
         idempotency_key=f"doc:{shipment.id}:post", kind="sale", occurred_at=when, document_ref=shipment.number,
@@ -163,7 +162,6 @@ def accept_return(
     stored_so = c.load(uow, SalesOrder, document_id=sent.sales_order)
     when = c.now(uow)
     day = when.date()
-    w.books.check_open(uow, organisation_id=org.id, org_code=org.code, on=day)
     return_lines = tuple(
         SalesReturnLine(line_no=i, shipment_line=line.shipment_line,
                         sku=sent.line(line.shipment_line, field=f"lines[{i - 1}].shipment_line").sku,
@@ -183,7 +181,7 @@ def accept_return(
     so, _ = stored_so.document.record_return(ret, sent, at=when)
     ret = c.born_done(ret, when)
     place = c.site_by_id(uow, sent.site)
-    buyer = catalog.get_customer_by_id(uow, sent.customer) if sent.customer else None
+    buyer = c.customer_by_id(uow, sent.customer) if sent.customer else None
     # Goods come back from the lots they left by, newest shipment movement first.
     move_lines: list[MoveLine] = []
     plan: list[tuple[int, UUID, Decimal, Decimal]] = []  # (return line, original movement, base qty, before)
