@@ -7,17 +7,21 @@ plain values and everything else is validated by the services and the model, who
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from jxc.catalog import services
 from jxc.catalog.model import Item, Partner
+from jxc.catalog.sheets import import_items, items_template, read_items
 from jxc.cli.common import FormatOpt, JsonOpt, OutOpt, current_app, export_file, shown
 from jxc.cli.output import emit_json, table
 from jxc.cli.parsing import pairs
 from jxc.kernel.errors import InvalidInput
 from jxc.kernel.quantity import fmt
+from jxc.sheets import ImportMode
+from jxc.sheets.cli import finish_import, import_progress, write_template
 
 if TYPE_CHECKING:
     pass
@@ -208,6 +212,37 @@ def export_row(item: Item) -> dict[str, object]:
     return {"sku": item.sku, "name_zh": item.name_zh, "name_en": item.name_en, "category": item.category,
             "base_unit": item.base_unit, "tracking": str(item.tracking), "shelf_life_days": item.shelf_life_days,
             "abc_class": str(item.abc_class), "barcodes": list(item.barcodes), "standard_cost": item.standard_cost}
+
+
+@item_app.command("template")
+def item_template(
+    out: Annotated[Path, typer.Option("--out", "-o", help="File to write.", dir_okay=False)] = Path(
+        "items-template.xlsx"
+    ),
+) -> None:
+    """Write the Excel template for `jxc item import` (with an example and a README sheet)."""
+    write_template(out, items_template(), what="item")
+
+
+@item_app.command("import")
+def item_import(
+    file: Annotated[Path, typer.Argument(help="A filled-in items template (.xlsx).", exists=True, dir_okay=False)],
+    valid_only: Annotated[
+        bool, typer.Option("--valid-only", help="Import the valid rows and report the rest (default: all or nothing).")
+    ] = False,
+    errors_out: Annotated[
+        Path | None, typer.Option("--errors-out", help="Write the errors to this .xlsx file.", dir_okay=False)
+    ] = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Register items from an Excel file; exits 2 when errors kept every row out."""
+    data = file.read_bytes()
+    mode = ImportMode.VALID_ONLY if valid_only else ImportMode.ALL_OR_NOTHING
+    with import_progress(len(data)) as progress:
+        rows = read_items(data)  # before the transaction: reading a big file must not hold the write lock
+        with current_app().uow() as uow:
+            report = import_items(uow, rows, mode=mode, progress=progress)
+    finish_import(report, errors_out=errors_out, as_json=as_json)
 
 
 @item_app.command("add-unit")

@@ -514,3 +514,56 @@ MESSAGES.update(
         ),
     }
 )
+MESSAGES.update(
+    {
+        "sheet.not_xlsx": (
+            "文件不是 Excel 工作簿 (.xlsx), 或已损坏; 请在 Excel 中另存为 .xlsx 后重试",
+            "the file is not an Excel workbook (.xlsx) or is damaged: save it as .xlsx in Excel and try again",
+        ),
+        "sheet.legacy_xls": (
+            "文件是旧版 .xls 格式或已加密; 请在 Excel 中另存为未加密的 .xlsx 后重试",
+            "the file is in the old .xls format or encrypted: save it as an unencrypted .xlsx and try again",
+        ),
+        "sheet.no_such_sheet": ("工作簿中没有工作表 {value} (现有: {sheets})", "the workbook has no sheet {value} (it has: {sheets})"),
+        "sheet.too_many_rows": (
+            "文件超过 {limit} 行数据, 请拆分为多个文件导入",
+            "the file has more than {limit} data rows: split it into several files",
+        ),
+        "sheet.unknown_column": ("无法识别的列标题 {value}", "unknown column heading {value}"),
+        "sheet.duplicate_column": ("列 {header} 出现了不止一次", "column {header} appears more than once"),
+        "sheet.missing_column": ("缺少必填列 {header}", "the required column {header} is missing"),
+        "sheet.required": ("必填, 不能为空", "required: must not be blank"),
+        "sheet.not_a_number": ("不是数字: {value}", "not a number: {value}"),
+        "sheet.too_precise": ("最多 {scale} 位小数: {value}", "at most {scale} decimal places: {value}"),
+        "sheet.not_an_integer": ("不是整数: {value}", "not a whole number: {value}"),
+        "sheet.not_a_date": ("不是日期 (应为 2026-05-01 这样的格式): {value}", "not a date (write it like 2026-05-01): {value}"),
+        "sheet.not_a_boolean": ("应填 是 或 否: {value}", "expected yes or no: {value}"),
+        "sheet.not_a_choice": ("{value} 不是可选值; 可选: {choices}", "{value} is not one of the choices: {choices}"),
+        "sheet.too_long": ("超过 {limit} 个字符", "longer than {limit} characters"),
+        "sheet.duplicate_row": ("与第 {first_row} 行重复 ({key})", "repeats row {first_row} ({key})"),
+        "sheet.group_has_errors": (
+            "同组 ({key}) 的第 {row} 行有错误, 整组未导入",
+            "row {row} of the same group ({key}) has errors, so the group was not imported",
+        ),
+    }
+)
+MESSAGES.update(
+    {
+        "transfer.freight_internal": (
+            "调拨单 {number} 为同一组织内调拨, 不能计入运费 {value}",
+            "transfer {number} stays inside one organisation: it cannot carry freight ({value})",
+        ),
+        "transfer.no_list_price": (
+            "物料 {value} 没有目录价 (list_price), 不能按目录价内部结算",
+            "item {value} has no list_price, so it cannot be transferred at list price",
+        ),
+        "transfer.lot_not_in_transit": (
+            "第 {line} 行批次 {value} 在途不足: 需要 {requested}, 在途 {available}",
+            "line {line}, lot {value}: not enough in transit — requested {requested}, in transit {available}",
+        ),
+        "stocktake.no_unit_cost": (
+            "第 {line} 行物料 {value} 盘盈无法计价: 库存无成本且未设标准成本",
+            "line {line}: the gain of item {value} has no cost to be valued at (no stock value and no standard cost)",
+        ),
+    }
+)

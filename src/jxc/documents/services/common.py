@@ -52,17 +52,17 @@ class Directory:
 
     def organisation(self, uow: SqlUnitOfWork, code: str) -> Organisation:
         found = self._orgs.get_many([code], lambda keys: {k: org.get_organisation(uow, k) for k in keys})
-        return found[code]  # type: ignore[no-any-return]
+        return found[code]
 
     def organisation_by_id(self, uow: SqlUnitOfWork, organisation_id: UUID) -> Organisation:
         found = self._orgs_by_id.get_many([organisation_id], lambda keys: org.organisations_by_id(uow, keys))
-        return found[organisation_id]  # type: ignore[no-any-return]
+        return found[organisation_id]
 
     def sites(self, uow: SqlUnitOfWork, codes: Sequence[str]) -> dict[str, Site]:
         return self._sites.get_many(codes, lambda keys: org.sites_by_code(uow, keys))
 
     def site_by_id(self, uow: SqlUnitOfWork, site_id: UUID) -> Site:
-        return self._sites_by_id.get_many([site_id], lambda keys: org.sites_by_id(uow, keys))[site_id]  # type: ignore[no-any-return]
+        return self._sites_by_id.get_many([site_id], lambda keys: org.sites_by_id(uow, keys))[site_id]
 
     def items(self, uow: SqlUnitOfWork, skus: Sequence[str]) -> dict[str, Item]:
         return self._items.get_many(skus, lambda keys: catalog.items_by_sku(uow, keys))
