@@ -242,3 +242,40 @@ def test_a_repeated_receipt_with_the_same_key_posts_once(app: App) -> None:
             uow.commit()
     assert balance(app, sku, net.warehouse, "available") == 4
     assert len(vouchers(app, net, receipt.number)) == 1
+
+
+def test_a_shipment_line_split_over_two_lots_keeps_every_later_line_right(app: App) -> None:
+    net = network(app)
+    supplier, customer = partners(app)
+    lotted, plain = item(app, tracking="lot", shelf_life_days=365), item(app)
+    with app.uow() as uow:
+        po = purchasing.create_purchase_order(
+            uow, organisation=net.org, supplier=supplier, site=net.warehouse, actor=BUYER,
+            lines=[purchasing.OrderLineIn(sku=lotted, quantity=Decimal(10), unit_price=Decimal("3.00"),
+                                          expected_date=date(2026, 1, 5)),
+                   purchasing.OrderLineIn(sku=plain, quantity=Decimal(4), unit_price=Decimal("7.00"),
+                                          expected_date=date(2026, 1, 5))])
+        request = approvals.submit(uow, app.documents, organisation=net.org, number=po.number, actor=BUYER)
+        approvals.decide(uow, request_id=request.id, approve=True, actor=DIRECTOR, actor_roles=["purchasing_director"])
+        for lot, expiry, qty in (("L1", date(2026, 6, 1), 4), ("L2", date(2026, 9, 1), 6)):
+            purchasing.receive(uow, app.documents, organisation=net.org, purchase_order=po.number, actor="user:wh",
+                               lines=[purchasing.ReceiveLineIn(po_line=1, quantity=Decimal(qty), lot=lot,
+                                                               production_date=date(2025, 12, 1), expiry_date=expiry,
+                                                               to_qc=False)])
+        purchasing.receive(uow, app.documents, organisation=net.org, purchase_order=po.number, actor="user:wh",
+                           lines=[purchasing.ReceiveLineIn(po_line=2, quantity=Decimal(4), to_qc=False)])
+        so = sales.create_sales_order(uow, organisation=net.org, site=net.warehouse, customer=customer, actor="user:s",
+                                      lines=[sales.SalesLineIn(sku=lotted, quantity=Decimal(7), unit_price=Decimal(5)),
+                                             sales.SalesLineIn(sku=plain, quantity=Decimal(2), unit_price=Decimal(9))])
+        request = approvals.submit(uow, app.documents, organisation=net.org, number=so.number, actor="user:s")
+        approvals.decide(uow, request_id=request.id, approve=True, actor=MANAGER, actor_roles=["regional_manager"])
+        shipment = sales.ship(uow, app.documents, organisation=net.org, sales_order=so.number, actor="user:wh",
+                              lines=[sales.ShipLineIn(so_line=1, quantity=Decimal(7)),
+                                     sales.ShipLineIn(so_line=2, quantity=Decimal(2))])
+        uow.commit()
+    # FEFO takes L1 (4) then L2 (3): cost 7 × 3.00 = 21.00; the plain item 2 × 7.00 = 14.00.
+    [voucher] = vouchers(app, net, shipment.number)
+    cost = {line["dims"]["item"]: line["debit"] for line in voucher["lines"] if line["account"] == "6401"}
+    assert cost == {lotted: Decimal("21.00"), plain: Decimal("14.00")}
+    assert pool(app, net, plain) == (Decimal(2), Decimal("14.00"))
+    gl_equals_valuation(app, net)

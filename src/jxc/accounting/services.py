@@ -2,8 +2,8 @@
 
 Documents call :class:`Books` inside their own unit of work, so a document's movements, their
 valuations and its voucher commit together or not at all. Invariants kept here:
-- every valuation row is the movement's own id (a movement is valued once; a retry that reaches
-  here again finds it and returns it unchanged);
+- every valuation row is the movement's own id (or an id derived from what it values): the primary
+  key refuses a second valuation of the same movement;
 - the pool row is the projection of its valuations, saved with optimistic ``version`` checks;
 - a voucher is balanced (the pure model refuses otherwise), numbered from a per-organisation,
   per-period counter, and never dated into a closed period;
@@ -13,14 +13,14 @@ valuations and its voucher commit together or not at all. Invariants kept here:
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import and_, bindparam, case, func, insert, select, type_coerce, update
+from sqlalchemy import Select, and_, bindparam, case, func, insert, or_, select, type_coerce, update
 
 from jxc.accounting import tables as t
 from jxc.accounting import valuation as v
@@ -174,14 +174,25 @@ class Books:
     def vouchers(
         self, uow: SqlUnitOfWork, *, organisation_id: UUID | None = None, document_id: UUID | None = None,
         since: date | None = None, until: date | None = None, limit: int = 1000,
+        document_ids: Collection[UUID] | Select[Any] | None = None, after: tuple[date, str] | None = None,
     ) -> list[dict[str, Any]]:
-        """Stored vouchers with their lines, oldest first."""
+        """Stored vouchers with their lines, oldest first (by date, then number).
+
+        ``document_ids`` keeps only vouchers of those documents (a row scope: ids, or a query
+        selecting them, so the condition stays inside this query); ``after`` is the (date,
+        number) of the previous page's last voucher.
+        """
         vt, lt = t.fin_vouchers, t.fin_voucher_lines
         query = select(vt).order_by(vt.c.voucher_date, vt.c.number).limit(limit)
         if organisation_id is not None:
             query = query.where(vt.c.organisation_id == organisation_id)
         if document_id is not None:
             query = query.where(vt.c.document_id == document_id)
+        if document_ids is not None:
+            query = query.where(vt.c.document_id.in_(document_ids))
+        if after is not None:
+            query = query.where(or_(vt.c.voucher_date > after[0],
+                                    and_(vt.c.voucher_date == after[0], vt.c.number > after[1])))
         if since is not None:
             query = query.where(vt.c.voucher_date >= since)
         if until is not None:
@@ -292,6 +303,7 @@ class Operation:
     original: v.Valuation | None = None
     returned_before: Decimal = ZERO
     target_source_ids: tuple[str, ...] | None = None
+    received_quantity: Decimal | None = None  # add_cost: the quantity the cost belongs to
 
     def run(self, pool: v.Pool) -> tuple[v.Pool, v.Valuation]:
         mid = str(self.movement_id)
@@ -310,7 +322,8 @@ class Operation:
             return v.return_out(pool, movement_id=mid, quantity=self.quantity, original_receipt=self.original,
                                 returned_before=self.returned_before)
         if self.kind == "add_cost":
-            return v.add_cost(pool, movement_id=mid, amount=self.amount, target_source_ids=self.target_source_ids)
+            return v.add_cost(pool, movement_id=mid, amount=self.amount, target_source_ids=self.target_source_ids,
+                              received_quantity=self.received_quantity)
         raise ValueError(f"unknown valuation operation {self.kind!r}")
 
 

@@ -567,3 +567,20 @@ MESSAGES.update(
         ),
     }
 )
+
+# Document and accounting services.
+MESSAGES.update(
+    {
+        "document.site_not_in_organisation": (
+            "站点 {value} 不属于组织 {org}", "site {value} does not belong to organisation {org}"),
+        "document.not_found": ("找不到单据 {value}", "document {value} not found"),
+        "document.concurrent_update": (
+            "单据 {value} 已被他人修改, 请刷新后重试", "document {value} was changed by someone else; reload and retry"),
+        "document.not_approvable": ("单据 {value} 无需审批", "document {value} does not go through approval"),
+        "valuation.concurrent_update": (
+            "物料 {value} 的计价正被并发更新, 请重试", "the valuation of item {value} changed concurrently; retry"),
+        "workflow.request_not_found": ("找不到审批请求 {value}", "approval request {value} not found"),
+        "workflow.concurrent_decision": (
+            "审批请求 {value} 已被他人处理, 请刷新", "approval request {value} was decided by someone else; reload"),
+    }
+)

@@ -7,6 +7,8 @@ Invariants:
 - Closing the receipt turns whatever is still in transit into a shortage, and every shortage names
   who is responsible (sender, carrier or receiver); the unshipped remainder is short-closed.
 - The order is done when every line is shipped in full and received in full, or when its receipt is closed.
+- An intercompany transfer is priced by ``price_rule``: ``cost_plus`` (the sender's cost plus ``markup_pct``
+  per cent) or ``list`` (the item's list price); the rule is fixed when the order is created.
 
 Posting (services): shipping moves available → in_transit; receiving moves in_transit → available at the
 destination (changing owner when intercompany); a shortage moves in_transit → @transit-loss.
@@ -38,6 +40,8 @@ from jxc.documents.model.lifecycle import (
 from jxc.kernel.clock import require_aware
 from jxc.kernel.errors import IllegalTransition, InvalidInput
 from jxc.kernel.quantity import positive_quantity
+
+PRICE_RULES = ("cost_plus", "list")
 
 
 class Responsible(StrEnum):
@@ -141,11 +145,18 @@ class TransferOrder(Document[TransferLine]):
     to_org: UUID
     to_site: UUID
     same_lot: bool = False
+    price_rule: str = "cost_plus"  # intercompany transfer price: cost_plus | list
+    markup_pct: Decimal = Decimal(5)  # cost_plus: per cent on the sender's cost
 
     def __post_init__(self) -> None:
         super().__post_init__()
         if self.from_site == self.to_site:
             raise InvalidInput("transfer.same_site", field="to_site", value=str(self.to_site))
+        if self.price_rule not in PRICE_RULES:
+            raise InvalidInput(
+                "field.invalid", field="price_rule", value=self.price_rule, reason=" | ".join(PRICE_RULES)
+            )
+        non_negative(self.markup_pct, field="markup_pct")
 
     @property
     def is_intercompany(self) -> bool:

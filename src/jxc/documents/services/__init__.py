@@ -2,6 +2,11 @@
 
 - :mod:`.purchasing` — purchase orders, goods receipts, QC inspections, purchase returns
 - :mod:`.sales`      — sales orders, shipments, sales returns
+- :mod:`.transfers`  — transfer orders: ship, receive, close with shortages (internal and intercompany)
+- :mod:`.stocktake`  — stocktake sheets: snapshot, counts, variances posted as valued adjustments
+- :mod:`.opening`    — opening balances (期初库存): a valued posting and its voucher, no document
+- :mod:`.landed`     — landed costs shared over a goods receipt's lines
 - :mod:`.approvals`  — submitting documents into their approval flows, decisions, level skips
 - :mod:`.common`     — wiring, storage, numbering, history, code resolution
+- :mod:`.postings`   — movements per command line, valuing, booking per template, keyed replays
 """

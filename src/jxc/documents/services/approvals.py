@@ -35,7 +35,11 @@ APPROVABLE: dict[DocumentType, type[Document[Any]]] = {
 
 
 def submit(uow: SqlUnitOfWork, w: c.Wiring, *, organisation: str, number: str, actor: str) -> ApprovalRequest:
-    """Submit a draft: it starts its approval flow (and is approved at once if the flow has no levels)."""
+    """Submit a draft: it starts its approval flow (and is approved at once if the flow has no levels).
+
+    The flow is chosen by the document's amount: the gross amount of an order, the absolute
+    value of a stocktake's variances (so large differences go to finance).
+    """
     doc_type = _type_of(number)
     org = c.organisation(uow, organisation)
     stored = c.load(uow, APPROVABLE[doc_type], organisation_id=org.id, number=number)
@@ -43,7 +47,12 @@ def submit(uow: SqlUnitOfWork, w: c.Wiring, *, organisation: str, number: str, a
     when = c.now(uow)
     submitted, _ = document.submit(at=when)
     stored = c.save(uow, stored, submitted, actor=actor, action="submit")
-    amount = getattr(getattr(submitted, "amounts", None), "gross", Decimal(0))
+    if doc_type is DocumentType.STOCKTAKE:
+        from jxc.documents.services.stocktake import variance_value  # stocktake builds on this module
+
+        amount = variance_value(uow, w, organisation=organisation, number=number)
+    else:
+        amount = getattr(getattr(submitted, "amounts", None), "gross", Decimal(0))
     categories = {item.category for item in c.items(uow, sorted({line.sku for line in submitted.lines})).values()}
     request = workflow.request_approval(
         uow, w.flows, document_type=doc_type.value, document_id=submitted.id, document_number=submitted.number,

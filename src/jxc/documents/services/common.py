@@ -7,7 +7,6 @@ header copies for lists. Every save names the version it read; a concurrent chan
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -115,11 +114,31 @@ def born_done(document: X, when: datetime) -> X:
     return document
 
 
-def by_line(movements: Iterable[MovementRecord]) -> defaultdict[int, list[MovementRecord]]:
-    """A posting's movements grouped by the command line that produced them."""
-    grouped: defaultdict[int, list[MovementRecord]] = defaultdict(list)
-    for move in movements:
-        grouped[move.line_no].append(move)
+def by_line(
+    movements: Iterable[MovementRecord], lines: Sequence[tuple[int, UUID, Decimal]],
+) -> dict[int, list[MovementRecord]]:
+    """The movements each document line produced, given each line's (line_no, item id, base quantity)
+    in command order.
+
+    The ledger numbers movements across the whole posting (1, 2, 3 … per *movement*), so a line it
+    splits over lots or serials is a run of movements and every later line shifts: movements are
+    matched by walking them in order against each line's item and quantity, never by ``line_no``.
+    """
+    ordered = sorted(movements, key=lambda m: m.line_no)
+    grouped: dict[int, list[MovementRecord]] = {}
+    index = 0
+    for line_no, item_id, quantity in lines:
+        group: list[MovementRecord] = []
+        got = Decimal(0)
+        while got < quantity and index < len(ordered) and ordered[index].item_id == item_id:
+            group.append(ordered[index])
+            got += ordered[index].quantity
+            index += 1
+        if got != quantity:
+            raise AssertionError(f"posting does not match its lines: {got} of {quantity} for item {item_id}")
+        grouped[line_no] = group
+    if index != len(ordered):
+        raise AssertionError("posting has more movements than its lines account for")
     return grouped
 
 

@@ -149,7 +149,9 @@ def receive(
                              production_date=line.production_date, expiry_date=line.expiry_date)
                     for line in receipt.lines),
     ))
-    by_line = c.by_line(posting.movements)
+    by_line = c.by_line(posting.movements, [
+        (line.line_no, known[line.sku].id, c.base_quantity(known[line.sku], line.quantity, line.unit))
+        for line in receipt.lines])
     c.link_movements(uow, receipt.id, ((n, m, "post") for n, ms in by_line.items() for m in ms))
     events: list[ValuedEvent] = []
     operations: dict[UUID, list[Operation]] = defaultdict(list)
@@ -255,7 +257,9 @@ def return_to_supplier(
                              to_site="@supplier", from_state=line.from_state.value, lot=line.lot)
                     for line in ret.lines),
     ))
-    by_line = c.by_line(posting.movements)
+    by_line = c.by_line(posting.movements, [
+        (line.line_no, known[line.sku].id, c.base_quantity(known[line.sku], line.quantity, line.unit))
+        for line in ret.lines])
     c.link_movements(uow, ret.id, ((n, m, "post") for n, ms in by_line.items() for m in ms))
     originals = {row.line_no: row for row in c.movements_of(uow, receipt.id, role="post")}
     operations: dict[UUID, list[Operation]] = defaultdict(list)

@@ -122,7 +122,9 @@ def ship(
         lines=tuple(MoveLine(sku=line.sku, quantity=line.quantity, unit=line.unit, from_site=place.code,
                              to_site="@customer") for line in shipment.lines),
     ))
-    by_line = c.by_line(posting.movements)
+    by_line = c.by_line(posting.movements, [
+        (line.line_no, known[line.sku].id, c.base_quantity(known[line.sku], line.quantity, line.unit))
+        for line in shipment.lines])
     c.link_movements(uow, shipment.id, ((n, m, "post") for n, ms in by_line.items() for m in ms))
     operations: dict[UUID, list[Operation]] = defaultdict(list)
     for line in shipment.lines:
@@ -203,11 +205,14 @@ def accept_return(
     posting = c.post_stock(uow, w, PostStock(
         idempotency_key=f"doc:{ret.id}:post", kind="return", occurred_at=when, document_ref=ret.number,
         lines=tuple(move_lines)))
-    moves = sorted(posting.movements, key=lambda m: m.line_no)
-    c.link_movements(uow, ret.id, ((plan[m.line_no - 1][0], m, "post") for m in moves))
+    per_piece = c.by_line(posting.movements, [(i, known[ret.line(line_no).sku].id, take)
+                                              for i, (line_no, _id, take, _before) in enumerate(plan)])
+    piece_of = {m.id: i for i, moves in per_piece.items() for m in moves}
+    moves = [m for i in range(len(plan)) for m in per_piece[i]]
+    c.link_movements(uow, ret.id, ((plan[piece_of[m.id]][0], m, "post") for m in moves))
     operations: dict[UUID, list[Operation]] = defaultdict(list)
     for move in moves:
-        _line_no, original_id, _take, before_taken = plan[move.line_no - 1]
+        _line_no, original_id, _take, before_taken = plan[piece_of[move.id]]
         original = w.books.valuation(uow, original_id)
         assert original is not None
         operations[move.item_id].append(Operation(movement_id=move.id, kind="return_in", quantity=move.quantity,
@@ -217,7 +222,8 @@ def accept_return(
     for line in ret.lines:
         order_line = so.line(sent.line(line.shipment_line).so_line)
         net = _pro_rata_net(order_line, line.quantity)
-        cost = sum((valuations[m.id].amount for m in moves if plan[m.line_no - 1][0] == line.line_no), Decimal(0))
+        cost = sum((valuations[m.id].amount for m in moves if plan[piece_of[m.id]][0] == line.line_no),
+                   Decimal(0))
         events.append(ValuedEvent(
             kind="sales_return", organisation=org.code, date=day, document_ref=ret.number,
             amounts=Amounts(cost=cost, net=net, vat=to_fen(net * order_line.vat_rate)),
