@@ -173,7 +173,7 @@ def accept_return(
     number = c.next_number(uow, organisation_id=org.id, doc_type=DocumentType.SALES_RETURN, year=day.year)
     ret = SalesReturn(id=new_id(), number=number, lines=return_lines, organisation=org.id, site=sent.site,
                       shipment=sent.id, customer=sent.customer)
-    known = c.items(uow, [line.sku for line in ret.lines])
+    known = c.items(uow, sorted({line.sku for line in sent.lines}))
     shipped_moves = defaultdict(list)
     for row in c.movements_of(uow, sent.id, role="post"):
         shipped_moves[row.line_no].append(row)
