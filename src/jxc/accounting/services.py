@@ -44,6 +44,15 @@ _UPDATE_POOL = update(t.fin_pools).where(
     t.fin_pools.c.version == bindparam("expected"))
 _INSERT_VOUCHER = insert(t.fin_vouchers)
 _INSERT_VOUCHER_LINE = insert(t.fin_voucher_lines)
+_SELECT_POOL = select(t.fin_pools).where(t.fin_pools.c.organisation_id == bindparam("org"),
+                                         t.fin_pools.c.item_id == bindparam("item"))
+_VS = t.fin_voucher_sequences
+_NEXT_VOUCHER_SEQ = (update(_VS).where(_VS.c.organisation_id == bindparam("org"), _VS.c.period == bindparam("in_period"),
+                                       _VS.c.word == bindparam("in_word"))
+                     .values(last_seq=_VS.c.last_seq + 1).returning(_VS.c.last_seq))
+_PE = t.fin_period_events
+_PERIOD_EVENTS = (select(_PE.c.period, _PE.c.action).where(_PE.c.organisation_id == bindparam("org"))
+                  .order_by(_PE.c.at, _PE.c.id))
 
 
 @dataclass(frozen=True)
@@ -70,10 +79,7 @@ class Books:
 
     def pool(self, uow: SqlUnitOfWork, key: PoolKey, *, method: v.CostMethod) -> tuple[v.Pool, int]:
         """The pool and its version (a new, empty pool of ``method`` at version 0)."""
-        row = uow.connection.execute(
-            select(t.fin_pools).where(t.fin_pools.c.organisation_id == key.organisation_id,
-                                      t.fin_pools.c.item_id == key.item_id)
-        ).first()
+        row = uow.connection.execute(_SELECT_POOL, {"org": key.organisation_id, "item": key.item_id}).first()
         if row is None:
             return v.Pool(method=method), 0
         layers = tuple(decode(v.Layer, layer) for layer in row.layers)
@@ -162,9 +168,8 @@ class Books:
 
     def _next_seq(self, uow: SqlUnitOfWork, organisation_id: UUID, period: str, word: str) -> int:
         s = t.fin_voucher_sequences
-        where = and_(s.c.organisation_id == organisation_id, s.c.period == period, s.c.word == word)
-        seq = uow.connection.execute(update(s).where(where).values(last_seq=s.c.last_seq + 1)
-                                     .returning(s.c.last_seq)).scalar()
+        seq = uow.connection.execute(_NEXT_VOUCHER_SEQ, {"org": organisation_id, "in_period": period,
+                                                         "in_word": word}).scalar()
         if seq is None:
             uow.connection.execute(insert(s), {"organisation_id": organisation_id, "period": period, "word": word,
                                                "last_seq": 1})
@@ -244,9 +249,7 @@ class Books:
 
     def closed_through(self, uow: SqlUnitOfWork, organisation_id: UUID) -> str | None:
         """The latest closed period ("2026-11") of an organisation, or ``None``."""
-        pe = t.fin_period_events
-        rows = uow.connection.execute(select(pe.c.period, pe.c.action).where(pe.c.organisation_id == organisation_id)
-                                      .order_by(pe.c.at, pe.c.id)).all()
+        rows = uow.connection.execute(_PERIOD_EVENTS, {"org": organisation_id}).all()
         latest: str | None = None
         for period, action in rows:
             if action == "close":

@@ -14,7 +14,7 @@ from decimal import Decimal
 from typing import Any, Protocol, TypeVar
 from uuid import UUID
 
-from sqlalchemy import and_, insert, select, update
+from sqlalchemy import bindparam, insert, select, update
 
 from jxc.accounting.services import Books
 from jxc.catalog import services as catalog
@@ -153,17 +153,28 @@ def lot_key(lot_id: UUID | None) -> str | None:
 # ``insert(...).values(...)`` per call pays SQLAlchemy's statement construction every time.
 _INSERT_DOCUMENT = insert(t.doc_documents)
 _INSERT_HISTORY = insert(t.doc_history)
+_D = t.doc_documents
+_LOAD = select(_D.c.body, _D.c.version, _D.c.organisation_id, _D.c.doc_type)
+_LOAD_BY_ID = _LOAD.where(_D.c.id == bindparam("doc_id"), _D.c.doc_type == bindparam("doc_type"))
+_LOAD_BY_NUMBER = _LOAD.where(_D.c.organisation_id == bindparam("org"), _D.c.number == bindparam("number"),
+                              _D.c.doc_type == bindparam("doc_type"))
+_SAVE = (update(_D).where(_D.c.id == bindparam("doc_id"), _D.c.version == bindparam("expected"))
+         .values(status=bindparam("new_status"), body=bindparam("new_body"), version=bindparam("new_version"),
+                 updated_at=bindparam("now")))
+_SAVE_WITH_AMOUNT = _SAVE.values(amount=bindparam("new_amount"))
+_S = t.doc_sequences
+_NEXT_SEQ = (update(_S).where(_S.c.organisation_id == bindparam("org"), _S.c.doc_type == bindparam("kind"),
+                              _S.c.year == bindparam("in_year"))
+             .values(last_seq=_S.c.last_seq + 1).returning(_S.c.last_seq))
 
 
 def next_number(uow: SqlUnitOfWork, *, organisation_id: UUID, doc_type: DocumentType, year: int) -> str:
     """The next ``PO-2026-000124`` of an organisation (never reused, even after a rollback elsewhere)."""
-    s = t.doc_sequences
-    where = and_(s.c.organisation_id == organisation_id, s.c.doc_type == doc_type.value, s.c.year == year)
-    seq = uow.connection.execute(update(s).where(where).values(last_seq=s.c.last_seq + 1)
-                                 .returning(s.c.last_seq)).scalar()
+    key = {"org": organisation_id, "kind": doc_type.value, "in_year": year}
+    seq = uow.connection.execute(_NEXT_SEQ, key).scalar()
     if seq is None:
-        uow.connection.execute(insert(s), {"organisation_id": organisation_id, "doc_type": doc_type.value,
-                                           "year": year, "last_seq": 1})
+        uow.connection.execute(insert(t.doc_sequences), {"organisation_id": organisation_id,
+                                                         "doc_type": doc_type.value, "year": year, "last_seq": 1})
         seq = 1
     return document_number(doc_type, year, int(seq))
 
@@ -185,12 +196,13 @@ def insert_document(
 
 def save(uow: SqlUnitOfWork, stored: Stored, document: Document[Any], *, actor: str, action: str,
          detail: dict[str, Any] | None = None, amount: Decimal | None = None) -> Stored:
-    values: dict[str, Any] = {"status": document.status.value, "body": encode(document),
-                              "version": stored.version + 1, "updated_at": uow.clock.now()}
+    values: dict[str, Any] = {"doc_id": document.id, "expected": stored.version,
+                              "new_status": document.status.value, "new_body": encode(document),
+                              "new_version": stored.version + 1, "now": uow.clock.now()}
     if amount is not None:
-        values["amount"] = amount
-    done = uow.connection.execute(update(t.doc_documents).where(
-        t.doc_documents.c.id == document.id, t.doc_documents.c.version == stored.version).values(**values))
+        values["new_amount"] = amount
+    statement = _SAVE_WITH_AMOUNT if amount is not None else _SAVE
+    done = uow.connection.execute(statement, values)
     if done.rowcount != 1:
         raise Conflict("document.concurrent_update", field="document", value=document.number)
     record(uow, document.id, actor=actor, action=action, detail=detail or {})
@@ -200,13 +212,11 @@ def save(uow: SqlUnitOfWork, stored: Stored, document: Document[Any], *, actor: 
 def load(uow: SqlUnitOfWork, cls: type[D], *, organisation_id: UUID | None = None, number: str | None = None,
          document_id: UUID | None = None) -> Stored:
     """A document by id, or by organisation and number; ``NotFound`` names what was asked for."""
-    d = t.doc_documents
-    query = select(d.c.body, d.c.version, d.c.organisation_id, d.c.doc_type).where(d.c.doc_type == cls.doc_type.value)
     if document_id is not None:
-        query = query.where(d.c.id == document_id)
+        row = uow.connection.execute(_LOAD_BY_ID, {"doc_id": document_id, "doc_type": cls.doc_type.value}).first()
     else:
-        query = query.where(d.c.organisation_id == organisation_id, d.c.number == number)
-    row = uow.connection.execute(query).first()
+        row = uow.connection.execute(_LOAD_BY_NUMBER, {"org": organisation_id, "number": number,
+                                                       "doc_type": cls.doc_type.value}).first()
     if row is None:
         raise NotFound("document.not_found", field="number", value=number or str(document_id))
     return Stored(document=decode(cls, row.body), version=row.version, organisation_id=row.organisation_id)
