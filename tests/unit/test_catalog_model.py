@@ -73,7 +73,7 @@ def test_conversion_finer_than_quantity_scale_is_refused_not_rounded() -> None:
 
 def test_huge_quantity_converts_without_silent_rounding() -> None:
     item = make_item(units={"箱": Decimal("1.000001")})
-    qty = Decimal("123456789012345678901.123456")
+    qty = Decimal("999999.123456")  # × 1.000001 needs 12 decimal places: must be refused, not rounded
     with pytest.raises(InvalidInput) as error:
         item.to_base(qty, "箱")
     assert error.value.code == "unit.inexact"

@@ -64,3 +64,15 @@ def test_every_message_has_both_languages_and_renders() -> None:
 def test_stored_quantities_come_back_without_exponent_form() -> None:
     for text in ["40", "1200", "100000", "0.5", "0.000001"]:
         assert str(from_minor(to_minor(Decimal(text)))) == text
+
+
+def test_a_quantity_above_the_per_line_limit_is_refused_on_every_path() -> None:
+    from jxc.kernel.quantity import MAX_QUANTITY, parse_quantity, positive_quantity
+
+    assert parse_quantity(MAX_QUANTITY) == MAX_QUANTITY
+    for value in (MAX_QUANTITY + 1, str(MAX_QUANTITY + 1), "3e16", -(MAX_QUANTITY + 1)):
+        with pytest.raises(InvalidInput) as error:
+            parse_quantity(value)
+        assert error.value.code == "quantity.too_large"
+    with pytest.raises(InvalidInput):
+        positive_quantity(10**12)

@@ -584,3 +584,10 @@ MESSAGES.update(
             "审批请求 {value} 已被他人处理, 请刷新", "approval request {value} was decided by someone else; reload"),
     }
 )
+
+MESSAGES.update(
+    {
+        "quantity.too_large": (
+            "{field} 超出单行上限 {limit}: {value}", "{field} is above the per-line limit of {limit}: {value}"),
+    }
+)

@@ -13,12 +13,17 @@ from jxc.kernel.errors import InvalidInput
 QTY_SCALE = 6
 QTY_QUANTUM = Decimal(1).scaleb(-QTY_SCALE)
 _SCALE_FACTOR = 10**QTY_SCALE
+# One line moves at most a billion base units: stored scaled by 10**6 in a signed 64-bit column,
+# a balance holds up to ~9.2 × 10**12, so thousands of maximal lines still sum exactly.
+MAX_QUANTITY = 10**9
 
 
 def parse_quantity(value: object, *, field: str = "quantity") -> Decimal:
     """Turn user or wire input into an exact Decimal quantity, or raise InvalidInput."""
     if type(value) is int:  # exact already; the commonest case on the bulk path
-        return Decimal(value)
+        if -MAX_QUANTITY <= value <= MAX_QUANTITY:
+            return Decimal(value)
+        raise InvalidInput("quantity.too_large", field=field, value=str(value), limit=MAX_QUANTITY)
     if isinstance(value, float):
         # repr() of a float is its shortest round-tripping text: 0.1 -> "0.1", not 0.1000000000000000055...
         value = repr(value)
@@ -28,6 +33,8 @@ def parse_quantity(value: object, *, field: str = "quantity") -> Decimal:
         raise InvalidInput("quantity.not_a_number", field=field, value=str(value)) from None
     if not qty.is_finite():
         raise InvalidInput("quantity.not_a_number", field=field, value=str(value))
+    if abs(qty) > MAX_QUANTITY:
+        raise InvalidInput("quantity.too_large", field=field, value=str(value), limit=MAX_QUANTITY)
     exponent = qty.as_tuple().exponent
     if isinstance(exponent, int) and exponent < -QTY_SCALE and qty != qty.quantize(QTY_QUANTUM, rounding="ROUND_DOWN"):
         raise InvalidInput("quantity.too_precise", field=field, value=str(value), scale=QTY_SCALE)
@@ -36,7 +43,7 @@ def parse_quantity(value: object, *, field: str = "quantity") -> Decimal:
 
 def positive_quantity(value: object, *, field: str = "quantity") -> Decimal:
     """Like :func:`parse_quantity` but zero and negative quantities are refused."""
-    qty = Decimal(value) if type(value) is int else parse_quantity(value, field=field)
+    qty = parse_quantity(value, field=field)
     if qty <= 0:
         raise InvalidInput("quantity.not_positive", field=field, value=str(value))
     return qty
