@@ -122,3 +122,14 @@ def test_costs_are_masked_for_managers_and_clerks_and_hidden_from_devices(
         _, secret = access.create_api_key(uow, name=ref("scale"), role="device", site_code=net.store)
     with httpx.Client(base_url=server, headers={"X-Api-Key": secret}) as device:
         assert "standard_cost" not in device.get(f"/items/{sku}").json()
+
+
+def test_auditors_query_the_audit_log_and_others_are_refused(app: App, as_role: Callable[..., httpx.Client]) -> None:
+    clerk = as_role(roles=("store_clerk",), home_site=network(app).store, radius_km=1)
+    assert clerk.get("/audit").status_code == 403
+    auditor = as_role(roles=("auditor",))
+    page = auditor.get("/audit", params={"outcome": "refused", "limit": 50})
+    assert page.status_code == 200
+    refusals = page.json()["entries"]
+    assert any(e["action"] == "GET /api/v1/audit" and e["outcome"] == "refused" for e in refusals)
+    assert all(e["source_ip"] != "***" for e in refusals)  # auditors see addresses

@@ -58,12 +58,14 @@ def regional_scope(radius: str = "200") -> Scope:
 EXPECTED_ACTIONS = {
     Role.PURCHASING_DIRECTOR: ACTIONS,
     Role.REGIONAL_MANAGER: {"item.read", "partner.read", "site.read", "stock.read", "movement.read",
-                            "movement.post", "reservation.read", "reservation.post"},
+                            "movement.post", "reservation.read", "reservation.post",
+                            "document.read", "document.write", "approval.decide"},
     Role.WAREHOUSE_KEEPER: {"item.read", "site.read", "stock.read", "movement.read", "movement.post",
-                            "reservation.read", "reservation.post"},
+                            "reservation.read", "reservation.post", "document.read", "document.write"},
     Role.STORE_CLERK: {"item.read", "site.read", "stock.read", "movement.read", "movement.post",
-                       "reservation.read", "reservation.post"},
-    Role.FINANCE: {"item.read", "partner.read", "site.read", "stock.read", "movement.read", "reservation.read"},
+                       "reservation.read", "reservation.post", "document.read", "document.write"},
+    Role.FINANCE: {"item.read", "partner.read", "site.read", "stock.read", "movement.read", "reservation.read",
+                   "document.read", "voucher.read", "period.close", "approval.decide"},
     Role.AUDITOR: {a for a in ACTIONS if a.endswith(".read")},
     Role.DEVICE: {"item.read", "site.read", "stock.read", "movement.post"},
 }

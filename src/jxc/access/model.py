@@ -68,8 +68,16 @@ ACTIONS: Final[frozenset[str]] = frozenset(
         "reservation.read", "reservation.post",
         "audit.read",
         "user.read", "user.admin",
+        "document.read", "document.write",  # purchase, sales, transfer, stocktake documents
+        "approval.decide",  # approve or reject the level of an approval request one may decide
+        "voucher.read",  # vouchers (记账凭证) and their GL export
+        "period.close",  # close and reopen accounting periods (结账 / 反结账)
     }
 )
+
+#: Actions that move stock: their kinds and counterparties are checked like a posting's
+#: (a document posts movements of its kind: a clerk may create sales, not purchase orders).
+STOCK_ACTIONS: Final[frozenset[str]] = frozenset({"movement.post", "document.write"})
 
 ANY: Final = "*"
 MASK_TEXT: Final = "***"
@@ -262,14 +270,15 @@ class Policy:
     ) -> None:
         """Refuse a posting the principal may not make.
 
-        The action must be granted; for ``movement.post`` the kind must be one the granting
-        roles list and every virtual site touched one of their counterparties. Every real site
+        The action must be granted; for :data:`STOCK_ACTIONS` (``movement.post``,
+        ``document.write``) the kind must be one the granting roles list and every virtual site
+        touched one of their counterparties. Every real site
         touched must be the key's bound site (if any) and inside the scope. ``sites`` maps the
         touched codes to their facts; a code missing from it is refused as out of scope.
         """
         self.require(principal, action)
         granting = [self.roles[r] for r in principal.roles if action in self.roles[r].actions]
-        movement = action == "movement.post"
+        movement = action in STOCK_ACTIONS
         if movement and not any(ANY in r.movement_kinds or kind in r.movement_kinds for r in granting):
             raise Forbidden("access.kind_denied", field="kind", subject=principal.subject, kind=kind)
         scope = principal.scope

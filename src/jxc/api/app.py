@@ -4,14 +4,15 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from fastapi import FastAPI, Request, Response
+from fastapi import Depends, FastAPI, Request, Response
 from fastapi.exceptions import RequestValidationError
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.routing import Match, Mount
 from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from jxc import __version__
-from jxc.api.deps import PrincipalCache
+from jxc.api.deps import PrincipalCache, refuse_nul
 from jxc.api.problems import PROBLEM_RESPONSES, on_http_error, on_jxc_error, on_validation_error, problem
 from jxc.bootstrap import App
 from jxc.kernel.errors import JxcError
@@ -39,8 +40,10 @@ class BodyLimit:
 
 def create_api(app: App, *, max_body_bytes: int = MAX_BODY_BYTES) -> FastAPI:
     """The HTTP API over a wired application."""
+    from jxc.access.api import router as audit_router
     from jxc.api.auth import router as auth_router
     from jxc.catalog.api import router as catalog_router
+    from jxc.documents.api import router as documents_router
     from jxc.inventory.api import router as inventory_router
     from jxc.org.api import router as org_router
 
@@ -55,11 +58,11 @@ def create_api(app: App, *, max_body_bytes: int = MAX_BODY_BYTES) -> FastAPI:
     api.add_exception_handler(StarletteHTTPException, on_http_error)
 
     api.add_middleware(BodyLimit, max_bytes=max_body_bytes)
-    for router in (auth_router, catalog_router, org_router, inventory_router):
-        api.include_router(router, prefix=PREFIX, responses=PROBLEM_RESPONSES)
+    for router in (auth_router, catalog_router, org_router, inventory_router, audit_router, documents_router):
+        api.include_router(router, prefix=PREFIX, responses=PROBLEM_RESPONSES, dependencies=[Depends(refuse_nul)])
     console = console_directory(app)
     if console is not None:
-        api.mount("/", ConsoleFiles(directory=console, html=True), name="console")
+        api.router.routes.append(ConsoleMount("/", app=ConsoleFiles(directory=console, html=True), name="console"))
     return api
 
 
@@ -68,6 +71,22 @@ def console_directory(app: App) -> Path | None:
     configured = app.settings.console_dir
     candidate = configured or Path(__file__).resolve().parents[3] / "web" / "dist"
     return candidate if (candidate / "index.html").is_file() else None
+
+
+class ConsoleMount(Mount):
+    """The console at "/", which never claims a path under the API prefix.
+
+    A mount at "/" fully matches every path, and Starlette prefers a full match to an API route's
+    path-only one: an unsupported method on an API path (OPTIONS /api/v1/movements) reached the static
+    files and got their 405 with ``Allow: GET, HEAD``. Unmatched here, the router answers for the API:
+    405 naming the route's own methods, or 404.
+    """
+
+    def matches(self, scope: Scope) -> tuple[Match, Scope]:
+        path = scope.get("path", "")
+        if path == PREFIX or path.startswith(PREFIX + "/"):
+            return Match.NONE, {}
+        return super().matches(scope)
 
 
 class ConsoleFiles(StaticFiles):

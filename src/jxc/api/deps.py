@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import json
 import time
 from collections.abc import Awaitable, Callable, Iterator
 from datetime import UTC, datetime
-from typing import Annotated
+from decimal import Decimal
+from typing import Annotated, Any
 
 import jwt
 from fastapi import Depends, Header, Request
+from fastapi.security import APIKeyHeader, HTTPAuthorizationCredentials, HTTPBearer
+from pydantic import Field
 
 from jxc.access import services as access
 from jxc.access.model import Principal
@@ -28,8 +32,48 @@ def get_read_uow(app: Annotated[App, Depends(get_app)]) -> Iterator[SqlUnitOfWor
         yield uow
 
 
+async def refuse_nul(request: Request) -> None:
+    """No text may hold U+0000: PostgreSQL cannot store it, and no code, name or key needs it (422)."""
+    for name, value in [*request.path_params.items(), *request.query_params.multi_items()]:
+        if "\x00" in str(value):
+            raise InvalidInput("field.invalid", field=name, value=repr(value)[:40], reason="no NUL (U+0000)")
+    if request.method in ("POST", "PUT", "PATCH"):
+        body = await request.body()  # already read for the endpoint: no second read from the socket
+        if b"\\u0000" in body or b"\x00" in body:
+            try:
+                field = _nul_field(json.loads(body))
+            except ValueError:
+                return  # not JSON: the endpoint's own validation answers
+            if field is not None:
+                raise InvalidInput("field.invalid", field=field or None, value="…", reason="no NUL (U+0000)")
+
+
+def _nul_field(value: Any, path: str = "") -> str | None:
+    """The path (``lines[0].lot``) of the first string or key holding NUL in parsed JSON, else None."""
+    if isinstance(value, str):
+        return path if "\x00" in value else None
+    if isinstance(value, dict):
+        for key, item in value.items():
+            where = f"{path}.{key}" if path else str(key)
+            if "\x00" in key:
+                return where
+            found = _nul_field(item, where)
+            if found is not None:
+                return found
+    if isinstance(value, list):
+        for index, item in enumerate(value):
+            found = _nul_field(item, f"{path}[{index}]")
+            if found is not None:
+                return found
+    return None
+
+
 async def idempotency_key(
-    key: Annotated[str, Header(alias="Idempotency-Key", description="Repeat it to retry safely (≤ 200 chars).")],
+    key: Annotated[str, Header(
+        alias="Idempotency-Key", description="Repeat it to retry safely (≤ 200 chars).",
+        # Documented only: the checks below answer with their own codes.
+        json_schema_extra={"minLength": 1, "maxLength": 200, "pattern": r"\S"},
+    )],
 ) -> str:
     if not key.strip():
         raise InvalidInput("idempotency.key_required", field="Idempotency-Key")
@@ -38,19 +82,24 @@ async def idempotency_key(
     return key
 
 
+# Security schemes, so the OpenAPI document names how to authenticate (not as ordinary header
+# parameters); they only read the headers, and current_principal answers 401 itself.
+bearer_token = HTTPBearer(auto_error=False, description="An access token from /auth/login or /auth/refresh.")
+api_key_header = APIKeyHeader(name="X-Api-Key", auto_error=False, description="An integration or device key.")
+
+
 async def current_principal(
     request: Request,
     app: Annotated[App, Depends(get_app)],
-    authorization: Annotated[str | None, Header(description="Bearer <access token>")] = None,
-    api_key: Annotated[str | None, Header(alias="X-Api-Key", description="An integration or device key.")] = None,
+    bearer: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer_token)] = None,
+    api_key: Annotated[str | None, Depends(api_key_header)] = None,
 ) -> Principal:
     """Who is calling: a bearer access token or an API key; 401 otherwise.
 
     Runs on the event loop (one indexed read, well under a millisecond): a hop to the thread
     pool per request cost more than the work itself.
     """
-    credential = api_key or (authorization[7:].strip() if authorization and
-                             authorization.lower().startswith("bearer ") else None)
+    credential = api_key or (bearer.credentials.strip() if bearer else None)
     if not credential:
         raise Unauthenticated("access.login_required", field="Authorization")
     cache: PrincipalCache = request.app.state.principals
@@ -115,6 +164,11 @@ def requires(action: str) -> Callable[..., Awaitable[Principal]]:
 AppDep = Annotated[App, Depends(get_app)]
 ReadUowDep = Annotated[SqlUnitOfWork, Depends(get_read_uow)]
 IdempotencyKey = Annotated[str, Depends(idempotency_key)]
+
+# Quantities are stored as 64-bit integers of millionths (QTY_SCALE = 6), so one value must stay far
+# below 9.2e12 for balances summing many of them to fit as well: a line carries at most a billion.
+MAX_QUANTITY = 10**9
+Quantity = Annotated[Decimal, Field(le=MAX_QUANTITY)]
 
 StockReader = Annotated[Principal, Depends(requires("stock.read"))]
 ItemReader = Annotated[Principal, Depends(requires("item.read"))]

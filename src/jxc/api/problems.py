@@ -13,6 +13,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.routing import Match, Route
 
 from jxc.kernel.errors import Forbidden, InvalidInput, JxcError
 from jxc.kernel.messages import bilingual
@@ -107,4 +108,15 @@ async def on_http_error(request: Request, error: Exception) -> JSONResponse:
     response = problem(JxcError(code, detail=str(error.detail)), request, status=error.status_code)
     for name, value in (error.headers or {}).items():  # e.g. Allow on a 405
         response.headers[name] = value
+    if error.status_code == 405 and (allowed := _allowed_methods(request)):
+        response.headers["Allow"] = allowed
     return response
+
+
+def _allowed_methods(request: Request) -> str | None:
+    """Every method the request's path answers to (Starlette's 405 names only the first route's methods)."""
+    methods: set[str] = set()
+    for route in request.app.router.routes:
+        if isinstance(route, Route) and route.methods and route.matches(request.scope)[0] is not Match.NONE:
+            methods |= route.methods
+    return ", ".join(sorted(methods)) or None

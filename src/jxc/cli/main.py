@@ -119,6 +119,7 @@ def _register_commands() -> None:
     from jxc.access.cli import register as register_access
     from jxc.catalog.cli import register as register_catalog
     from jxc.cli.admin import register as register_admin
+    from jxc.documents.cli import register as register_documents
     from jxc.inventory.cli import register as register_inventory
     from jxc.org.cli import register as register_org
 
@@ -127,6 +128,7 @@ def _register_commands() -> None:
     register_org(app)
     register_inventory(app)
     register_access(app)
+    register_documents(app)
 
 
 _register_commands()

@@ -17,7 +17,15 @@ from pydantic import BaseModel, Field
 
 from jxc.access import services as access
 from jxc.access.model import Principal
-from jxc.api.deps import AppDep, IdempotencyKey, MovementPoster, ReadUowDep, ReservationPoster, StockReader
+from jxc.api.deps import (
+    AppDep,
+    IdempotencyKey,
+    MovementPoster,
+    Quantity,
+    ReadUowDep,
+    ReservationPoster,
+    StockReader,
+)
 from jxc.api.output import EXPORT_LIMIT, EXPORT_RESPONSES, FORMAT_QUERY, file_response, masked
 from jxc.bootstrap import App
 from jxc.catalog import services as catalog
@@ -110,7 +118,7 @@ class MovementPage(BaseModel):
 
 class MoveLineIn(BaseModel):
     sku: str
-    quantity: Decimal
+    quantity: Quantity
     from_site: str
     to_site: str
     unit: str | None = None
@@ -152,7 +160,7 @@ class PostingPublic(BaseModel):
 
 class ReserveIn(BaseModel):
     sku: str
-    quantity: Decimal
+    quantity: Quantity
     site: str
     unit: str | None = None
     lot: str | None = None
@@ -161,7 +169,7 @@ class ReserveIn(BaseModel):
 
 
 class CloseIn(BaseModel):
-    quantity: Decimal | None = None
+    quantity: Quantity | None = None
 
 
 class ReservationPublic(BaseModel):
@@ -293,7 +301,10 @@ def overview(
 
 
 # --- writes -----------------------------------------------------------------------------------
-@router.post("/movements", response_model=PostingPublic, status_code=201)
+@router.post("/movements", response_model=PostingPublic, status_code=201, responses={200: {
+    "model": PostingPublic, "description": "The earlier posting with this Idempotency-Key and body, replayed",
+    "headers": {"Idempotent-Replayed": {"description": "Always true", "schema": {"type": "string", "enum": ["true"]}}},
+}})
 async def post_movements(
     body: PostingIn, key: IdempotencyKey, app: AppDep, principal: MovementPoster, response: Response,
 ) -> PostingPublic:
