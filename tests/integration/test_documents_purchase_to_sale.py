@@ -279,3 +279,34 @@ def test_a_shipment_line_split_over_two_lots_keeps_every_later_line_right(app: A
     assert cost == {lotted: Decimal("21.00"), plain: Decimal("14.00")}
     assert pool(app, net, plain) == (Decimal(2), Decimal("14.00"))
     gl_equals_valuation(app, net)
+
+
+def test_a_group_purchase_goes_through_three_levels_and_a_rule_may_skip_level_two(app: App) -> None:
+    net = network(app)
+    supplier, _ = partners(app)
+    sku = item(app)
+    with app.uow() as uow:
+        po = purchasing.create_purchase_order(
+            uow, organisation=net.org, supplier=supplier, site=net.warehouse, actor=BUYER,
+            lines=[purchasing.OrderLineIn(sku=sku, quantity=Decimal(2000), unit_price=Decimal("38.50"),
+                                          expected_date=date(2026, 1, 20))])
+        request = approvals.submit(uow, app.documents, organisation=net.org, number=po.number, actor=BUYER)
+        uow.commit()
+    assert [level.name for level in request.levels] == ["strategic", "tactical", "store_requisition"]
+    with app.uow() as uow:
+        approvals.decide(uow, request_id=request.id, approve=True, actor=DIRECTOR, actor_roles=["purchasing_director"])
+        skipped = approvals.skip_level(uow, request_id=request.id, level_name="tactical", authorised_by="rule:flu-2026",
+                                       reason="儿科门诊量周环比 +18%, 流感疫苗库存 150 支")
+        uow.commit()
+    assert skipped.status.value == "pending" and skipped.current.name == "store_requisition"  # type: ignore[union-attr]
+    with app.uow() as uow:
+        done = approvals.decide(uow, request_id=request.id, approve=True, actor="user:keeper",
+                                actor_roles=["warehouse_keeper"])
+        uow.commit()
+    assert done.status.value == "approved"
+    assert [(d.level, d.action.value, d.actor) for d in done.history] == [
+        ("strategic", "approve", DIRECTOR), ("tactical", "skip", "rule:flu-2026"),
+        ("store_requisition", "approve", "user:keeper")]
+    assert done.history[1].reason and "流感疫苗" in done.history[1].reason
+    with app.uow().reader() as uow:
+        assert c.load(uow, PurchaseOrder, document_id=po.id).document.status is DocumentStatus.APPROVED
