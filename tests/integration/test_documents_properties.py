@@ -1,8 +1,10 @@
-"""Stateful property test over random document sequences (purchase, sale, returns, days passing).
+"""Stateful property test over random document sequences (purchase, sale, returns, intercompany
+transfers, days passing).
 
-After every step: every voucher balances; the general ledger's inventory accounts equal the
-valuation report at every date seen so far; each item's valued quantity equals its stock in the
-ledger. Items use different costing methods (moving average, FIFO).
+After every step, for both organisations: every voucher balances; the general ledger's
+inventory accounts equal the valuation report at every date seen so far; each item's valued
+quantity equals the organisation's stock in the ledger; and the seller's intercompany receivable
+mirrors the buyer's intercompany payable. Items use different costing methods (moving average, FIFO).
 """
 
 from __future__ import annotations
@@ -11,7 +13,7 @@ import os
 from datetime import date, timedelta
 from decimal import Decimal
 
-from hypothesis import HealthCheck, settings
+from hypothesis import HealthCheck, event, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import (
     RuleBasedStateMachine,
@@ -21,9 +23,11 @@ from hypothesis.stateful import (
     run_state_machine_as_test,
 )
 
+from jxc.accounting.services import Books
 from jxc.bootstrap import App
 from jxc.catalog import services as catalog
-from jxc.documents.services import approvals, purchasing, sales
+from jxc.documents.model import TransferQuantity
+from jxc.documents.services import approvals, purchasing, sales, transfers
 from jxc.documents.services import common as c
 from jxc.kernel.clock import FixedClock
 from jxc.kernel.errors import InsufficientStock, InvalidInput
@@ -44,7 +48,14 @@ name = "so"
 document_type = "sales_order"
 default = true
 auto_approve = true
+
+[[flow]]
+name = "to"
+document_type = "transfer_order"
+default = true
+auto_approve = true
 """)
+BOOKS = Books()
 quantities = st.integers(min_value=1, max_value=40).map(Decimal)
 prices = st.integers(min_value=1, max_value=9999).map(lambda cents: Decimal(cents) / 100)
 
@@ -57,6 +68,7 @@ def run_documents_machine(app: App, clock: FixedClock, examples: int) -> None:
         def __init__(self) -> None:
             super().__init__()
             self.net = network(app)
+            self.sister = network(app, region="华南")  # another organisation (intercompany buyer)
             self.supplier, self.customer = ref("SUP"), ref("CUS")
             with app.uow() as uow:
                 catalog.register_supplier(uow, code=self.supplier, name="供应商")
@@ -120,6 +132,31 @@ def run_documents_machine(app: App, clock: FixedClock, examples: int) -> None:
             except (InvalidInput, InsufficientStock):
                 return
 
+        @rule(sku=st.sampled_from([0, 1]), qty=quantities, arrive=st.booleans())
+        def transfer_to_sister(self, sku: int, qty: Decimal, arrive: bool) -> None:
+            with app.uow().reader() as uow:  # ship what is there, so transfers happen often
+                held = sum((b.quantity for b in app.stock.balances(uow, sku=self.skus[sku], site=self.net.warehouse,
+                                                                     state="available")), Decimal(0))
+            qty = min(qty, held)
+            if qty <= 0:
+                return
+            line = [TransferQuantity(line_no=1, quantity=qty)]
+            try:
+                with app.uow() as uow:
+                    order = transfers.create_transfer(
+                        uow, from_site=self.net.warehouse, to_site=self.sister.store, actor="user:t",
+                        lines=[transfers.TransferLineIn(sku=self.skus[sku], quantity=qty)])
+                    approvals.submit(uow, wiring, organisation=self.net.org, number=order.number, actor="user:t")
+                    transfers.ship_transfer(uow, wiring, organisation=self.net.org, transfer=order.number,
+                                            actor="user:w", lines=line)
+                    if arrive:
+                        transfers.receive_transfer(uow, wiring, organisation=self.net.org, transfer=order.number,
+                                                   actor="user:w", lines=line)
+                    uow.commit()
+            except InsufficientStock:
+                return
+            event("intercompany transfer shipped")
+
         @rule(days=st.integers(min_value=1, max_value=20))
         def time_passes(self, days: int) -> None:
             clock.advance(timedelta(days=days))
@@ -128,27 +165,41 @@ def run_documents_machine(app: App, clock: FixedClock, examples: int) -> None:
         @invariant()
         def books_agree(self) -> None:
             with app.uow().reader() as uow:
-                org = c.organisation(uow, self.net.org)
-                for voucher in app.books.vouchers(uow, organisation_id=org.id, limit=100_000):
-                    debit = sum((line["debit"] for line in voucher["lines"]), Decimal(0))
-                    credit = sum((line["credit"] for line in voucher["lines"]), Decimal(0))
-                    assert debit == credit and debit > 0, voucher["number"]
-                for day in self.dates:
-                    gl = app.books.inventory_balance(uow, organisation_id=org.id, through=day)
-                    report = app.books.valuation_report(uow, organisation_id=org.id, through=day)
-                    assert gl == sum((value for _, value in report.values()), Decimal(0)), day
                 items = c.items(uow, self.skus)
-                report = app.books.valuation_report(uow, organisation_id=org.id)
-                for sku in self.skus:
-                    stock = sum((line.quantity for line in app.stock.balances(uow, sku=sku, site=self.net.warehouse)),
-                                Decimal(0))
-                    assert report.get(items[sku].id, (Decimal(0), Decimal(0)))[0] == stock, sku
+                for net in (self.net, self.sister):
+                    org = c.organisation(uow, net.org)
+                    for voucher in app.books.vouchers(uow, organisation_id=org.id, limit=100_000):
+                        debit = sum((line["debit"] for line in voucher["lines"]), Decimal(0))
+                        credit = sum((line["credit"] for line in voucher["lines"]), Decimal(0))
+                        assert debit == credit and debit > 0, voucher["number"]
+                    for day in self.dates:
+                        gl = app.books.inventory_balance(uow, organisation_id=org.id, through=day)
+                        report = app.books.valuation_report(uow, organisation_id=org.id, through=day)
+                        assert gl == sum((value for _, value in report.values()), Decimal(0)), day
+                    report = app.books.valuation_report(uow, organisation_id=org.id)
+                    sites = (net.warehouse, net.store, net.lenient)
+                    for sku in self.skus:
+                        stock = sum((line.quantity for site in sites
+                                     for line in app.stock.balances(uow, sku=sku, site=site)), Decimal(0))
+                        assert report.get(items[sku].id, (Decimal(0), Decimal(0)))[0] == stock, (net.org, sku)
+                receivable = _partner_balance(uow, self.net.org, "1122", self.sister.org)
+                payable = -_partner_balance(uow, self.sister.org, "2202", self.net.org)
+                assert receivable == payable
 
     run_state_machine_as_test(
         DocumentsMachine,
         settings=settings(max_examples=examples, stateful_step_count=12, deadline=None,
                           suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture]),
     )
+
+
+def _partner_balance(uow: object, org_code: str, account: str, partner: str) -> Decimal:
+    """Σ debit − Σ credit on ``account`` with ``partner`` in ``org_code``'s books."""
+    org = c.organisation(uow, org_code)  # type: ignore[arg-type]
+    return sum((line["debit"] - line["credit"]
+                for voucher in BOOKS.vouchers(uow, organisation_id=org.id, limit=100_000)  # type: ignore[arg-type]
+                for line in voucher["lines"]
+                if line["account"] == account and line["dims"].get("partner") == partner), Decimal(0))
 
 
 def test_vouchers_balance_and_the_ledger_equals_valuation_under_random_documents(app: App, clock: FixedClock) -> None:
