@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Run every benchmark of issue 2 on SQLite (targets) and PostgreSQL (reported), one JSON line each,
+# Run every benchmark (issues 2-4) on SQLite (targets) and PostgreSQL (reported), one JSON line each,
 # collected in bench/results/<timestamp>.jsonl. Takes about 10-15 minutes on a 2-core machine.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -12,5 +12,7 @@ for backend in sqlite postgres; do
   run bench/bulk_import.py --backend "$backend" --movements 300000 --lines 5 --batch 2000
   run bench/till_postings.py --backend "$backend" --postings 5000
   run bench/atp_rollup.py --backend "$backend" --movements 1000000
+  run bench/documents.py --backend "$backend" --pairs 10000
 done
+run bench/api_postings.py
 echo "results: $out" >&2
