@@ -8,7 +8,9 @@ Parse, authorise, call a use case, serialise through the access policy; no busin
 - Every POST takes an ``Idempotency-Key``. Creating and executing documents pass it to the use
   case (a repeat returns the first document: 200 with ``Idempotent-Replayed: true``); submitting,
   deciding and closing find an earlier call with the same key in the caller's audit trail and
-  answer with the current state instead of acting twice.
+  answer with the current state instead of acting twice. Excel imports (templates, opening
+  balances, purchase orders, stocktake counts: the .xlsx as the raw body) are idempotent by
+  content — each document's key comes from its own rows (:mod:`jxc.documents.sheets`).
 - Purchase prices and amounts follow ``[fields.purchase_order]`` and friends, at every depth;
   vouchers (which carry costs) need ``voucher.read``.
 """
@@ -18,26 +20,41 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from datetime import date, datetime
 from decimal import Decimal
+from enum import StrEnum
 from typing import Annotated, Any, Final
 from uuid import UUID
 
-from fastapi import APIRouter, Depends, Path, Query, Response
+from fastapi import APIRouter, Depends, Path, Query, Request, Response
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
 from jxc.access import services as access
 from jxc.access.model import Principal
 from jxc.accounting.export import HEADER, voucher_rows
-from jxc.api.deps import AppDep, IdempotencyKey, Quantity, ReadUowDep, requires
+from jxc.api.app import MAX_BODY_BYTES
+from jxc.api.deps import (
+    AppDep,
+    IdempotencyKey,
+    MovementPoster,
+    Quantity,
+    ReadUowDep,
+    current_principal,
+    requires,
+)
 from jxc.api.output import EXPORT_LIMIT, EXPORT_RESPONSES, FORMAT_QUERY, file_response, masked
+from jxc.api.problems import MEDIA_TYPE as PROBLEM_MEDIA_TYPE
+from jxc.api.problems import Problem
 from jxc.bootstrap import App
 from jxc.db.uow import SqlUnitOfWork
 from jxc.documents import queries
+from jxc.documents import sheets as document_sheets
 from jxc.documents.model import DocumentStatus, DocumentType, FailedDisposition
 from jxc.documents.services import approvals, purchasing, sales
 from jxc.documents.services import common as c
-from jxc.kernel.errors import InvalidInput, NotFound
+from jxc.exports import ExportFormat
+from jxc.kernel.errors import InvalidInput, JxcError, NotFound
 from jxc.org.model import Organisation
+from jxc.sheets import ImportMode, ImportReport, ParseResult
 from jxc.workflow import model as wf
 from jxc.workflow import services as workflow
 
@@ -726,3 +743,156 @@ def reopen_period(organisation: OrgPath, period: PeriodPath, body: ReopenIn, key
     return masked(app, principal, "period", PeriodPublic(organisation=owner.code, period=period, action="reopen",
                                                          closed_through=closed),
                   headers={"Idempotent-Replayed": "true"} if replayed else None)
+
+
+# --- Excel templates and imports (docs/import.md) -------------------------------------------------
+XLSX: Final = ExportFormat.XLSX.media_type
+_BINARY: Final = {"schema": {"type": "string", "format": "binary"}}
+XLSX_FILE: Final[dict[int | str, dict[str, Any]]] = {200: {"description": "An .xlsx workbook",
+                                                           "content": {XLSX: _BINARY}}}
+XLSX_BODY: Final[dict[str, Any]] = {"requestBody": {
+    "required": True,
+    "description": "The filled-in template: the .xlsx file itself as the body (at most 1 MiB; import larger "
+                   "files with the CLI).",
+    "content": {XLSX: _BINARY, "application/octet-stream": _BINARY},
+}}
+
+
+class SheetName(StrEnum):
+    OPENING_BALANCES = "opening_balances"
+    PURCHASE_ORDERS = "purchase_orders"
+    STOCKTAKE_COUNTS = "stocktake_counts"
+
+
+class ImportErrorPublic(BaseModel):
+    row: int = Field(description="The row as Excel numbers it (headings are row 1).")
+    column: str | None = Field(description="The column's key; null when the problem is the whole row.")
+    header: str = Field(description="The column's heading, 中文 / English.")
+    value: str = Field(description="What the cell held.")
+    code: str
+    reason_zh: str
+    reason_en: str
+
+
+class ImportReportPublic(BaseModel):
+    sheet: str
+    mode: ImportMode
+    total_rows: int = Field(description="Data rows in the file (blank rows not counted).")
+    imported: int
+    skipped: int
+    errors: list[ImportErrorPublic] = Field(description="In sheet order: row, then column.")
+
+
+IMPORT_RESPONSES: Final[dict[int | str, dict[str, Any]]] = {422: {
+    "model": ImportReportPublic,
+    "description": "Nothing was imported: the report names each error's row and column (application/json); "
+                   "or the file could not be read at all (a problem)",
+    "content": {PROBLEM_MEDIA_TYPE: {"schema": Problem.model_json_schema()}},
+}}
+ModeQuery = Annotated[ImportMode, Query(
+    description="all_or_nothing: any error and nothing is imported; valid_only: the valid rows (whole documents).")]
+
+
+class _TooLarge(JxcError):
+    http_status = 413
+
+
+async def xlsx_body(request: Request) -> bytes:
+    """The raw request body (the .xlsx file), refused over the API's body limit even when sent chunked."""
+    data = await request.body()
+    if len(data) > MAX_BODY_BYTES:
+        raise _TooLarge("http.too_large", limit=MAX_BODY_BYTES)
+    return data
+
+
+XlsxBody = Annotated[bytes, Depends(xlsx_body)]
+
+
+def _xlsx(data: bytes, filename: str) -> Response:
+    return Response(data, media_type=XLSX, headers={"Content-Disposition": f'attachment; filename="{filename}"'})
+
+
+def _report(report: ImportReport) -> JSONResponse:
+    """200 when rows went in (or the file had none), 422 when errors kept every row out."""
+    return JSONResponse(report.as_dict(), status_code=422 if report.errors and not report.imported else 200)
+
+
+@router.get("/templates/{sheet}", response_class=Response, responses=XLSX_FILE,
+            dependencies=[Depends(current_principal)])
+def download_template(sheet: SheetName) -> Response:
+    """An import template (.xlsx): the sheet to fill, an example and a README with every column."""
+    return _xlsx(document_sheets.sheet_template(sheet.value), f"jxc-{sheet.value}-template.xlsx")
+
+
+def _import(app: App, principal: Principal, key: str, sheet: str, data: bytes,
+            run: Callable[[SqlUnitOfWork, ParseResult], ImportReport]) -> JSONResponse:
+    with app.uow().reader() as uow:  # refused before the file is read, when the kind alone is not allowed
+        document_sheets.authorise_import(uow, principal, policy=app.policy, sheet=sheet)
+    rows = document_sheets.read_sheet(sheet, data)  # outside the write transaction
+    with app.uow() as uow:
+        sites = document_sheets.authorise_import(uow, principal, policy=app.policy, sheet=sheet, parsed=rows)
+        access.record_audit(uow, actor=principal.subject, action=f"import.{sheet}", resource=f"import:{sheet}",
+                            outcome="ok", detail={"key": key, "sites": sites}, commit=False)
+        report = run(uow, rows)  # commits what it imports (the audit entry with it)
+    return _report(report)
+
+
+@router.post("/imports/opening_balances", response_model=ImportReportPublic, responses=IMPORT_RESPONSES,
+             openapi_extra=XLSX_BODY)
+def import_opening_balances_file(data: XlsxBody, key: IdempotencyKey, app: AppDep, principal: MovementPoster,
+                                 mode: ModeQuery = ImportMode.ALL_OR_NOTHING) -> JSONResponse:
+    """Opening stock (期初库存) from the template: one valued posting and opening voucher per site.
+
+    Checked as postings of kind ``opening`` at every site of the file. The same rows imported again
+    change nothing (each site's idempotency key is derived from its rows)."""
+    return _import(app, principal, key, "opening_balances", data, lambda uow, rows: (
+        document_sheets.import_opening_balances(uow, app.documents, rows, actor=principal.subject, mode=mode)))
+
+
+@router.post("/imports/purchase_orders", response_model=ImportReportPublic, responses=IMPORT_RESPONSES,
+             openapi_extra=XLSX_BODY)
+def import_purchase_orders_file(data: XlsxBody, key: IdempotencyKey, app: AppDep, principal: DocumentWriter,
+                                mode: ModeQuery = ImportMode.ALL_OR_NOTHING) -> JSONResponse:
+    """Draft purchase orders from the template, one per 单号分组 (a bad line keeps its whole order out).
+
+    Checked like creating each order at its site. The same rows imported again create nothing new."""
+    return _import(app, principal, key, "purchase_orders", data, lambda uow, rows: (
+        document_sheets.import_purchase_orders(uow, rows, actor=principal.subject, mode=mode)))
+
+
+def _stocktake_row(uow: SqlUnitOfWork, organisation: str, number: str, *,
+                   sites: frozenset[UUID] | None = None) -> queries.DocumentRow:
+    row = queries.header(uow, organisation_id=c.organisation(uow, organisation).id, number=number, sites=sites)
+    if row.type != DocumentType.STOCKTAKE.value:
+        raise NotFound("document.not_found", field="number", value=number)
+    return row
+
+
+@router.get("/stocktakes/{organisation}/{number}/counting-list", response_class=Response, responses=XLSX_FILE)
+def stocktake_counting_list(organisation: OrgPath, number: NumberPath, principal: DocumentReader,
+                            uow: ReadUowDep) -> Response:
+    """A stocktake's counting list (.xlsx) to print or fill in: no book quantities on a blind count.
+
+    Filled in, it imports back through ``POST …/counts/import``."""
+    _stocktake_row(uow, organisation, number, sites=_scope(uow, principal))
+    return _xlsx(document_sheets.counting_list(uow, organisation=organisation, number=number), f"{number}.xlsx")
+
+
+@router.post("/stocktakes/{organisation}/{number}/counts/import", response_model=ImportReportPublic,
+             responses=IMPORT_RESPONSES, openapi_extra=XLSX_BODY)
+def import_stocktake_counts(organisation: OrgPath, number: NumberPath, data: XlsxBody, key: IdempotencyKey,
+                            app: AppDep, principal: DocumentWriter,
+                            mode: ModeQuery = ImportMode.ALL_OR_NOTHING) -> JSONResponse:
+    """Counts from a filled-in counting list, recorded on a draft stocktake (a count again replaces it).
+
+    Checked like any write of the stocktake at its site."""
+    with app.uow().reader() as uow:
+        row = _stocktake_row(uow, organisation, number)
+        queries.authorise_write(uow, principal, policy=app.policy, doc_type=row.type, site=row.site)
+    rows = document_sheets.read_sheet("stocktake_counts", data)  # outside the write transaction
+    with app.uow() as uow:
+        _authorise_write(app, uow, principal, doc_type=row.type, site=row.site, action="import.stocktake_counts",
+                         resource=f"document:{organisation}/{number}", key=key)
+        report = document_sheets.import_counts(uow, rows, organisation=organisation, number=number,
+                                               actor=principal.subject, mode=mode)
+    return _report(report)

@@ -1,4 +1,7 @@
-"""``jxc po|so|doc|approval|voucher|period …``: documents, approvals, vouchers and period close.
+"""``jxc po|so|doc|approval|voucher|period|stocktake …``: documents, approvals, vouchers and period close.
+
+Also the Excel imports of documents (docs/import.md): ``jxc stock opening-template|opening-import``,
+``jxc po template|import`` and ``jxc stocktake template|sheet|import``.
 
 Parse, call a use case, commit, render. Commands act as the local operator (``cli:operator``),
 or as ``--as USER``: then reads keep to the user's sites and field rules, and writes pass the
@@ -12,6 +15,7 @@ import dataclasses
 import uuid
 from datetime import date
 from decimal import Decimal
+from pathlib import Path
 from typing import Annotated, Any
 from uuid import UUID
 
@@ -25,14 +29,18 @@ from jxc.cli.output import console, emit_json, table
 from jxc.cli.parsing import day
 from jxc.db.uow import SqlUnitOfWork
 from jxc.documents import queries
+from jxc.documents import sheets as document_sheets
 from jxc.documents.codec import encode
 from jxc.documents.model import DocumentStatus, DocumentType
 from jxc.documents.services import approvals, purchasing, sales
 from jxc.documents.services import common as c
 from jxc.exports import parse_format
+from jxc.inventory.cli import stock_app
 from jxc.kernel.errors import InvalidInput
 from jxc.kernel.quantity import parse_quantity
 from jxc.org.model import Organisation
+from jxc.sheets import ImportMode, ParseResult
+from jxc.sheets.cli import finish_import, import_progress, write_template
 from jxc.workflow import services as workflow
 
 po_app = typer.Typer(help="Purchase orders (采购订单): create, receive.", no_args_is_help=True)
@@ -41,6 +49,7 @@ doc_app = typer.Typer(help="Any document (单据): list, show, submit for approv
 approval_app = typer.Typer(help="Approvals (审批): inbox, approve, reject.", no_args_is_help=True)
 voucher_app = typer.Typer(help="Vouchers (记账凭证): list, GL export.", no_args_is_help=True)
 period_app = typer.Typer(help="Accounting periods (会计期间): close, reopen.", no_args_is_help=True)
+stocktake_app = typer.Typer(help="Stocktakes (盘点): counting lists and counts from Excel.", no_args_is_help=True)
 
 OPERATOR = "cli:operator"
 KeyOpt = Annotated[str | None, typer.Option("--key", help="Idempotency key; repeat it to retry safely.")]
@@ -56,6 +65,7 @@ def register(app: typer.Typer) -> None:
     app.add_typer(approval_app, name="approval")
     app.add_typer(voucher_app, name="voucher")
     app.add_typer(period_app, name="period")
+    app.add_typer(stocktake_app, name="stocktake")
 
 
 # --- helpers --------------------------------------------------------------------------------------
@@ -291,6 +301,107 @@ def _execute(org: str, number: str, *, expects: DocumentType, creates: DocumentT
 def _show_result(org: str, number: str, as_json: bool) -> None:
     with current_app().uow().reader() as uow:
         _show_document(_detail(uow, org, number, sites=None), as_json)
+
+
+# --- Excel templates and imports (docs/import.md) -------------------------------------------------
+FileArg = Annotated[Path, typer.Argument(help="A filled-in template (.xlsx).", exists=True, dir_okay=False)]
+ValidOnlyOpt = Annotated[bool, typer.Option(
+    "--valid-only", help="Import the valid rows (whole documents) and report the rest (default: all or nothing).")]
+ErrorsOutOpt = Annotated[
+    Path | None, typer.Option("--errors-out", help="Write the errors to this .xlsx file.", dir_okay=False)]
+TemplateOutOpt = Annotated[Path, typer.Option("--out", "-o", help="File to write.", dir_okay=False)]
+
+
+def _import_file(file: Path, sheet: str, *, valid_only: bool, errors_out: Path | None, as_json: bool,
+                 run: Any) -> None:
+    """Read ``file`` (before the transaction), check ``--as`` like the API, import, report; exit 2 if nothing went in."""
+    data = file.read_bytes()
+    mode = ImportMode.VALID_ONLY if valid_only else ImportMode.ALL_OR_NOTHING
+    with import_progress(len(data)) as progress:
+        rows = document_sheets.read_sheet(sheet, data)  # reading a big file must not hold the write lock
+        app = current_app()
+        with app.uow() as uow:
+            principal = acting_principal()
+            if principal is not None:
+                sites = document_sheets.authorise_import(uow, principal, policy=app.policy, sheet=sheet, parsed=rows)
+                access.record_audit(uow, actor=principal.subject, action=f"import.{sheet}", resource=f"import:{sheet}",
+                                    outcome="ok", detail={"via": "cli", "sites": sites}, commit=False)
+            report = run(uow, rows, mode, progress)
+    finish_import(report, errors_out=errors_out, as_json=as_json)
+
+
+@stock_app.command("opening-template")
+def opening_template(out: TemplateOutOpt = Path("opening-balances.xlsx")) -> None:
+    """Write the Excel template for `jxc stock opening-import` (期初库存)."""
+    write_template(out, document_sheets.sheet_template("opening_balances"), what="opening balances")
+
+
+@stock_app.command("opening-import")
+def opening_import(file: FileArg, valid_only: ValidOnlyOpt = False, errors_out: ErrorsOutOpt = None,
+                   as_json: JsonOpt = False) -> None:
+    """Bring in opening stock (期初库存) from Excel: one valued posting and opening voucher per site.
+
+    Importing the same rows again changes nothing. Exits 2 when errors kept every row out."""
+    _import_file(file, "opening_balances", valid_only=valid_only, errors_out=errors_out, as_json=as_json,
+                 run=lambda uow, rows, mode, progress: document_sheets.import_opening_balances(
+                     uow, current_app().documents, rows, actor=_actor(), mode=mode, progress=progress))
+
+
+@po_app.command("template")
+def po_template(out: TemplateOutOpt = Path("purchase-orders.xlsx")) -> None:
+    """Write the Excel template for `jxc po import` (one row per order line)."""
+    write_template(out, document_sheets.sheet_template("purchase_orders"), what="purchase order")
+
+
+@po_app.command("import")
+def po_import(file: FileArg, valid_only: ValidOnlyOpt = False, errors_out: ErrorsOutOpt = None,
+              as_json: JsonOpt = False) -> None:
+    """Create draft purchase orders from Excel, one per 单号分组 (order group); exits 2 when nothing went in."""
+    _import_file(file, "purchase_orders", valid_only=valid_only, errors_out=errors_out, as_json=as_json,
+                 run=lambda uow, rows, mode, progress: document_sheets.import_purchase_orders(
+                     uow, rows, actor=_actor(), mode=mode, progress=progress))
+
+
+@stocktake_app.command("template")
+def stocktake_template(out: TemplateOutOpt = Path("stocktake-counts.xlsx")) -> None:
+    """Write an empty counts template (`jxc stocktake sheet` writes a sheet's own counting list)."""
+    write_template(out, document_sheets.sheet_template("stocktake_counts"), what="stocktake counts")
+
+
+def _stocktake(uow: SqlUnitOfWork, org: str, number: str, *, sites: frozenset[UUID] | None) -> queries.DocumentRow:
+    row = queries.header(uow, organisation_id=c.organisation(uow, org).id, number=number, sites=sites)
+    if row.type != DocumentType.STOCKTAKE.value:
+        raise InvalidInput("field.invalid", field="number", value=number, reason="a stocktake number")
+    return row
+
+
+@stocktake_app.command("sheet")
+def stocktake_sheet(
+    org: str, number: str, out: TemplateOutOpt = Path("counts.xlsx"),
+) -> None:
+    """Write a stocktake's counting list (no book quantities on a blind count) to fill in and import back."""
+    with current_app().uow().reader() as uow:
+        _stocktake(uow, org, number, sites=_reader(uow, "document.read"))
+        data = document_sheets.counting_list(uow, organisation=org, number=number)
+    out.write_bytes(data)
+    typer.echo(f"wrote the counting list of {number} to {out}")
+
+
+@stocktake_app.command("import")
+def stocktake_import(org: str, number: str, file: FileArg, valid_only: ValidOnlyOpt = False,
+                     errors_out: ErrorsOutOpt = None, as_json: JsonOpt = False) -> None:
+    """Record counts from Excel (a filled-in `jxc stocktake sheet`) on a draft stocktake; exits 2 when nothing went in."""
+    data = file.read_bytes()
+    mode = ImportMode.VALID_ONLY if valid_only else ImportMode.ALL_OR_NOTHING
+    with import_progress(len(data)) as progress:
+        rows: ParseResult = document_sheets.read_sheet("stocktake_counts", data)
+        with current_app().uow() as uow:
+            row = _stocktake(uow, org, number, sites=None)
+            _authorise(uow, doc_type=DocumentType.STOCKTAKE, site=row.site, action="import.stocktake_counts",
+                       resource=f"document:{org}/{number}")
+            report = document_sheets.import_counts(uow, rows, organisation=org, number=number, actor=_actor(),
+                                                   mode=mode, progress=progress)
+    finish_import(report, errors_out=errors_out, as_json=as_json)
 
 
 # --- any document ---------------------------------------------------------------------------------
