@@ -25,7 +25,7 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal
 from enum import StrEnum
-from typing import Any, ClassVar, Generic, Protocol, Self, TypeVar
+from typing import Any, ClassVar, Generic, Protocol, Self, TypeVar, cast
 from uuid import UUID
 
 from jxc.kernel.clock import require_aware
@@ -494,6 +494,41 @@ class Document(Generic[L]):
         check_transition(self.status, target)
         events: Events = (self._event(DocumentCompleted, at),) if target is _S.DONE else ()
         return replace(self, status=target), events
+
+    def _settled_after(self, event: DocumentEvent, at: datetime) -> tuple[Self, Events]:
+        """``event`` (what was just executed), then whatever the status settles to (see ``_settled``)."""
+        settled, more = self._settled(at)
+        return settled, (event, *more)
+
+    def _counted(
+        self,
+        source_id: UUID,
+        counter: str,
+        quantities: Mapping[int, Decimal],
+        *,
+        bound: tuple[str, str] | None = None,
+    ) -> Self:
+        """Add ``{line number: quantity}`` to the lines' ``counter`` and count ``source_id`` as applied.
+
+        With ``bound`` = (the counter bounding this one, an error code), e.g. ``("received",
+        "return.exceeds_received")`` for ``returned``, a line that would pass its bound is refused with that
+        code at ``lines[i].<counter>``, naming both counters and the quantity requested.
+        """
+        lines = []
+        for i, line in enumerate(self.lines):
+            if line.line_no in quantities:
+                before: Decimal = getattr(line, counter)
+                requested = quantities[line.line_no]
+                if bound is not None and before + requested > (limit := getattr(line, bound[0])):
+                    raise InvalidInput(
+                        bound[1],
+                        field=f"lines[{i}].{counter}",
+                        **{bound[0]: str(limit), counter: str(before)},
+                        requested=str(requested),
+                    )
+                line = replace(cast(Any, line), **{counter: before + requested})
+            lines.append(line)
+        return replace(self, lines=tuple(lines), applied=(*self.applied, source_id))
 
     def _posted(self, at: datetime, event: DocumentEvent) -> tuple[Self, Events]:
         """Single-shot execution (a receipt, an inspection, a return): approved → done."""

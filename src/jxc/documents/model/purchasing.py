@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from decimal import Decimal
 from enum import StrEnum
 from typing import ClassVar
@@ -162,18 +162,11 @@ class PurchaseOrder(Document[PurchaseOrderLine]):
         self.require_not_applied(receipt.id, receipt.number)
         check_receipt(self, receipt.lines, tolerance_pct)
         received = sum_by((line.po_line, line.quantity) for line in receipt.lines)
-        lines = tuple(
-            replace(line, received=line.received + received[line.line_no])
-            if line.line_no in received
-            else line
-            for line in self.lines
-        )
-        changed = replace(self, lines=lines, applied=(*self.applied, receipt.id))
+        changed = self._counted(receipt.id, "received", received)
         event = self._event(
             PurchaseOrderReceived, at, receipt_id=receipt.id, quantities=tuple(received.items())
         )
-        settled, more = changed._settled(at)
-        return settled, (event, *more)
+        return changed._settled_after(event, at)
 
     def record_return(
         self, purchase_return: PurchaseReturn, receipt: GoodsReceipt, *, at: dt.datetime
@@ -187,21 +180,9 @@ class PurchaseOrder(Document[PurchaseOrderLine]):
         returned = sum_by(
             (receipt.line(line.receipt_line).po_line, line.quantity) for line in purchase_return.lines
         )
-        lines = []
-        for line in self.lines:
-            if line.line_no in returned:
-                after = line.returned + returned[line.line_no]
-                if after > line.received:
-                    raise InvalidInput(
-                        "return.exceeds_received",
-                        field=f"lines[{self.index_of(line.line_no)}].returned",
-                        received=str(line.received),
-                        returned=str(line.returned),
-                        requested=str(returned[line.line_no]),
-                    )
-                line = replace(line, returned=after)
-            lines.append(line)
-        changed = replace(self, lines=tuple(lines), applied=(*self.applied, purchase_return.id))
+        changed = self._counted(
+            purchase_return.id, "returned", returned, bound=("received", "return.exceeds_received")
+        )
         event = self._event(
             PurchaseOrderReturnRecorded, at, return_id=purchase_return.id, quantities=tuple(returned.items())
         )
@@ -301,13 +282,7 @@ class GoodsReceipt(Document[GoodsReceiptLine]):
         self.require_not_applied(inspection.id, inspection.number)
         check_inspection(self, inspection.lines)
         inspected = sum_by((line.receipt_line, line.inspected) for line in inspection.lines)
-        lines = tuple(
-            replace(line, inspected=line.inspected + inspected[line.line_no])
-            if line.line_no in inspected
-            else line
-            for line in self.lines
-        )
-        return replace(self, lines=lines, applied=(*self.applied, inspection.id))
+        return self._counted(inspection.id, "inspected", inspected)
 
     def record_return(self, purchase_return: PurchaseReturn) -> GoodsReceipt:
         """Count a purchase return against this receipt's lines (once per return)."""
@@ -317,13 +292,7 @@ class GoodsReceipt(Document[GoodsReceiptLine]):
         self.require_not_applied(purchase_return.id, purchase_return.number)
         check_purchase_return(self, purchase_return.lines)
         returned = sum_by((line.receipt_line, line.quantity) for line in purchase_return.lines)
-        lines = tuple(
-            replace(line, returned=line.returned + returned[line.line_no])
-            if line.line_no in returned
-            else line
-            for line in self.lines
-        )
-        return replace(self, lines=lines, applied=(*self.applied, purchase_return.id))
+        return self._counted(purchase_return.id, "returned", returned)
 
 
 def check_receipt(

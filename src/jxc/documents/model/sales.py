@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from decimal import Decimal
 from enum import StrEnum
 from typing import ClassVar
@@ -154,14 +154,9 @@ class SalesOrder(Document[SalesOrderLine]):
         self.require_not_applied(shipment.id, shipment.number)
         check_shipment(self, shipment.lines)
         shipped = sum_by((line.so_line, line.quantity) for line in shipment.lines)
-        lines = tuple(
-            replace(line, shipped=line.shipped + shipped[line.line_no]) if line.line_no in shipped else line
-            for line in self.lines
-        )
-        changed = replace(self, lines=lines, applied=(*self.applied, shipment.id))
+        changed = self._counted(shipment.id, "shipped", shipped)
         event = self._event(SalesOrderShipped, at, shipment_id=shipment.id, quantities=tuple(shipped.items()))
-        settled, more = changed._settled(at)
-        return settled, (event, *more)
+        return changed._settled_after(event, at)
 
     def record_return(
         self, sales_return: SalesReturn, shipment: Shipment, *, at: dt.datetime
@@ -175,21 +170,9 @@ class SalesOrder(Document[SalesOrderLine]):
         returned = sum_by(
             (shipment.line(line.shipment_line).so_line, line.quantity) for line in sales_return.lines
         )
-        lines = []
-        for line in self.lines:
-            if line.line_no in returned:
-                after = line.returned + returned[line.line_no]
-                if after > line.shipped:
-                    raise InvalidInput(
-                        "return.exceeds_shipped",
-                        field=f"lines[{self.index_of(line.line_no)}].returned",
-                        shipped=str(line.shipped),
-                        returned=str(line.returned),
-                        requested=str(returned[line.line_no]),
-                    )
-                line = replace(line, returned=after)
-            lines.append(line)
-        changed = replace(self, lines=tuple(lines), applied=(*self.applied, sales_return.id))
+        changed = self._counted(
+            sales_return.id, "returned", returned, bound=("shipped", "return.exceeds_shipped")
+        )
         event = self._event(
             SalesOrderReturnRecorded, at, return_id=sales_return.id, quantities=tuple(returned.items())
         )
@@ -197,6 +180,14 @@ class SalesOrder(Document[SalesOrderLine]):
 
 
 # ---------------------------------------------------------------- shipment
+
+
+def _check_serial(serial: str | None, quantity: Decimal) -> None:
+    """A serial number names one piece: a line with a serial has quantity 1."""
+    if serial is not None:
+        business_code(serial, field="serial")
+        if quantity != 1:
+            raise InvalidInput("quantity.not_whole", field="quantity", value=str(quantity))
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -210,10 +201,7 @@ class Allocation:
     def __post_init__(self) -> None:
         positive_quantity(self.quantity, field="quantity")
         check_lot(self.lot)
-        if self.serial is not None:
-            business_code(self.serial, field="serial")
-            if self.quantity != 1:
-                raise InvalidInput("quantity.not_whole", field="quantity", value=str(self.quantity))
+        _check_serial(self.serial, self.quantity)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -297,13 +285,7 @@ class Shipment(Document[ShipmentLine]):
         self.require_not_applied(sales_return.id, sales_return.number)
         check_sales_return(self, sales_return.lines)
         returned = sum_by((line.shipment_line, line.quantity) for line in sales_return.lines)
-        lines = tuple(
-            replace(line, returned=line.returned + returned[line.line_no])
-            if line.line_no in returned
-            else line
-            for line in self.lines
-        )
-        return replace(self, lines=lines, applied=(*self.applied, sales_return.id))
+        return self._counted(sales_return.id, "returned", returned)
 
 
 def check_shipment(so: SalesOrder, lines: Sequence[ShipmentLine]) -> None:
@@ -345,10 +327,7 @@ class SalesReturnLine:
     def __post_init__(self) -> None:
         check_line_basics(sku=self.sku, unit=self.unit, quantity=self.quantity)
         check_lot(self.lot)
-        if self.serial is not None:
-            business_code(self.serial, field="serial")
-            if self.quantity != 1:
-                raise InvalidInput("quantity.not_whole", field="quantity", value=str(self.quantity))
+        _check_serial(self.serial, self.quantity)
         optional_text(self.reason, field="reason", limit=500)
 
 

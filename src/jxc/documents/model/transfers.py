@@ -17,7 +17,7 @@ destination (changing owner when intercompany); a shortage moves in_transit → 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, replace
 from decimal import Decimal
 from enum import StrEnum
@@ -172,27 +172,7 @@ class TransferOrder(Document[TransferLine]):
         """Ship quantities (available → in transit); never more than is left to ship."""
         at = require_aware(at, field="at")
         self.require_open()
-        moves = tuple(lines)
-        if not moves:
-            raise InvalidInput("document.empty", field="lines", number=self.number)
-        current = {line.line_no: line for line in self.lines}
-        for i, move in enumerate(moves):
-            line = current[self.line(move.line_no, field=f"lines[{i}].line_no").line_no]
-            shipped_lot = line.shipped_lot
-            if self.same_lot:
-                shipped_lot = self._same_lot(i, line, move, expected=line.shipped_lot or line.lot)
-            if move.quantity > line.to_ship:
-                raise InvalidInput(
-                    "transfer.exceeds_ordered",
-                    field=f"lines[{i}].quantity",
-                    ordered=str(line.quantity),
-                    already=str(line.shipped),
-                    requested=str(move.quantity),
-                )
-            current[line.line_no] = replace(
-                line, shipped=line.shipped + move.quantity, shipped_lot=shipped_lot
-            )
-        changed = replace(self, lines=tuple(current[line.line_no] for line in self.lines))
+        changed, moves = self._moved(lines, self._shipped)
         event = self._event(
             TransferShipped,
             at,
@@ -203,31 +183,13 @@ class TransferOrder(Document[TransferLine]):
             intercompany=self.is_intercompany,
             lines=moves,
         )
-        settled, more = changed._settled(at)
-        return settled, (event, *more)
+        return changed._settled_after(event, at)
 
     def receive(self, lines: Iterable[TransferQuantity], *, at: dt.datetime) -> tuple[TransferOrder, Events]:
         """Receive quantities at the destination (in transit → available); never more than is in transit."""
         at = require_aware(at, field="at")
         self.require_status(DocumentStatus.PARTIALLY_DONE)
-        moves = tuple(lines)
-        if not moves:
-            raise InvalidInput("document.empty", field="lines", number=self.number)
-        current = {line.line_no: line for line in self.lines}
-        for i, move in enumerate(moves):
-            line = current[self.line(move.line_no, field=f"lines[{i}].line_no").line_no]
-            if self.same_lot:
-                self._same_lot(i, line, move, expected=line.shipped_lot)
-            if move.quantity > line.in_transit:
-                raise InvalidInput(
-                    "transfer.exceeds_shipped",
-                    field=f"lines[{i}].quantity",
-                    shipped=str(line.shipped),
-                    already=str(line.received),
-                    requested=str(move.quantity),
-                )
-            current[line.line_no] = replace(line, received=line.received + move.quantity)
-        changed = replace(self, lines=tuple(current[line.line_no] for line in self.lines))
+        changed, moves = self._moved(lines, self._received)
         event = self._event(
             TransferReceived,
             at,
@@ -237,8 +199,7 @@ class TransferOrder(Document[TransferLine]):
             intercompany=self.is_intercompany,
             lines=moves,
         )
-        settled, more = changed._settled(at)
-        return settled, (event, *more)
+        return changed._settled_after(event, at)
 
     def close_receipt(
         self, *, at: dt.datetime, reason: str, responsible: Mapping[int, Responsible] | None = None
@@ -285,6 +246,50 @@ class TransferOrder(Document[TransferLine]):
     def close(self, *, at: dt.datetime, reason: str) -> tuple[TransferOrder, Events]:
         """Short-closing a transfer closes its receipt: refused while anything is in transit."""
         return self.close_receipt(at=at, reason=reason)
+
+    def _moved(
+        self,
+        lines: Iterable[TransferQuantity],
+        move_line: Callable[[int, TransferLine, TransferQuantity], TransferLine],
+    ) -> tuple[TransferOrder, tuple[TransferQuantity, ...]]:
+        """The order with each move applied to its line by ``move_line`` (in order: a line may move twice)."""
+        moves = tuple(lines)
+        if not moves:
+            raise InvalidInput("document.empty", field="lines", number=self.number)
+        current = {line.line_no: line for line in self.lines}
+        for i, move in enumerate(moves):
+            line = current[self.line(move.line_no, field=f"lines[{i}].line_no").line_no]
+            current[line.line_no] = move_line(i, line, move)
+        return replace(self, lines=tuple(current[line.line_no] for line in self.lines)), moves
+
+    def _shipped(self, i: int, line: TransferLine, move: TransferQuantity) -> TransferLine:
+        """``line`` after shipping ``move`` (the ``i``-th): never more than is left to ship."""
+        shipped_lot = line.shipped_lot
+        if self.same_lot:
+            shipped_lot = self._same_lot(i, line, move, expected=line.shipped_lot or line.lot)
+        if move.quantity > line.to_ship:
+            raise InvalidInput(
+                "transfer.exceeds_ordered",
+                field=f"lines[{i}].quantity",
+                ordered=str(line.quantity),
+                already=str(line.shipped),
+                requested=str(move.quantity),
+            )
+        return replace(line, shipped=line.shipped + move.quantity, shipped_lot=shipped_lot)
+
+    def _received(self, i: int, line: TransferLine, move: TransferQuantity) -> TransferLine:
+        """``line`` after receiving ``move`` (the ``i``-th): never more than is in transit."""
+        if self.same_lot:
+            self._same_lot(i, line, move, expected=line.shipped_lot)
+        if move.quantity > line.in_transit:
+            raise InvalidInput(
+                "transfer.exceeds_shipped",
+                field=f"lines[{i}].quantity",
+                shipped=str(line.shipped),
+                already=str(line.received),
+                requested=str(move.quantity),
+            )
+        return replace(line, received=line.received + move.quantity)
 
     def _same_lot(self, i: int, line: TransferLine, move: TransferQuantity, *, expected: str | None) -> str:
         if move.lot is None:
