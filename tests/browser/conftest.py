@@ -1,10 +1,12 @@
 """The built web console in a real browser: Debian's Chromium, driven by Playwright.
 
 Each pytest worker builds its own app on a temporary SQLite file with a small demo network
-(users ``director`` and ``east-manager``), serves it with the console from ``web/dist`` on a free
-loopback port, and launches ``/usr/bin/chromium`` headless (Playwright's own browser download is
-never used). Every test gets a fresh browser context, so nothing (language, session) leaks
-between tests; a failed test leaves a screenshot at ``/tmp/jxc-browser-<test>.png``.
+(users ``director`` and ``east-manager``) and the demo's documents and vouchers as ``jxc demo``
+builds them (a large purchase order waits in the director's approval inbox), serves it with the
+console from ``web/dist`` on a free loopback port, and launches ``/usr/bin/chromium`` headless
+(Playwright's own browser download is never used). Every test gets a fresh browser context, so
+nothing (language, session) leaks between tests; a failed test leaves a screenshot at
+``/tmp/jxc-browser-<test>.png``.
 
 ``./scripts/test`` installs what these tests need (``scripts/_browser.sh``). A missing browser,
 ``playwright`` package or console build is a failure that says so, never a silent skip; only
@@ -28,6 +30,7 @@ from jxc.cli.admin import initialise
 from jxc.config import Settings
 from jxc.db.engine import build_engine
 from jxc.demo import DemoSummary, build_demo
+from jxc.demo.documents import DemoDocuments, build_documents
 from jxc.demo.users import DEMO_PASSWORD, ensure_demo_users
 from tests.api.conftest import serving
 from tests.conftest import TEST_SECRET
@@ -48,6 +51,7 @@ class Console:
     url: str  # where the console is served (the API is under /api/v1)
     app: App
     demo: DemoSummary
+    documents: DemoDocuments
     password: str = DEMO_PASSWORD
 
 
@@ -77,8 +81,9 @@ def console(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Console]:
     initialise(app)
     demo = build_demo(app, items=DEMO_ITEMS, days=DEMO_DAYS)
     ensure_demo_users(app)
+    documents = build_documents(app)  # as the `jxc demo` command does, after the users
     with serving(create_api(app)) as base:
-        yield Console(url=base.removesuffix("/api/v1"), app=app, demo=demo)
+        yield Console(url=base.removesuffix("/api/v1"), app=app, demo=demo, documents=documents)
     engine.dispose()
 
 

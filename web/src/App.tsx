@@ -1,14 +1,23 @@
 /** Providers and routes. Language first (it picks the AntD locale), then messages, auth, router. */
 import { App as AntApp, Button, ConfigProvider, Result, Spin } from 'antd';
-import enUS from 'antd/locale/en_US';
-import zhCN from 'antd/locale/zh_CN';
+// The ES modules: the CommonJS `antd/locale/*` default-imports as the module object under Vite 8,
+// which left every AntD text (date pickers, confirmations) in English.
+import enUS from 'antd/es/locale/en_US';
+import zhCN from 'antd/es/locale/zh_CN';
+import dayjs from 'dayjs';
+import 'dayjs/locale/zh-cn';
 import { lazy, Suspense, useEffect, type ReactNode } from 'react';
 import { BrowserRouter, Link, Navigate, Route, Routes, useLocation, useNavigate } from 'react-router-dom';
 import { apiHandlers } from './api';
 import { AuthProvider, LangProvider, useAuth, useI18n } from './context';
+import { ApprovalsPage } from './pages/ApprovalsPage';
+import { DocumentPage } from './pages/DocumentPage';
+import { DocumentsPage } from './pages/DocumentsPage';
 import { ItemPage } from './pages/ItemPage';
 import { ItemsPage } from './pages/ItemsPage';
 import { LoginPage } from './pages/LoginPage';
+import { PurchaseOrderPage } from './pages/PurchaseOrderPage';
+import { VouchersPage } from './pages/VouchersPage';
 import { Shell } from './Shell';
 
 // ECharts is only needed here: load it with the page, not with the login screen.
@@ -56,6 +65,7 @@ function NotFound() {
 
 function Localised() {
   const { lang } = useI18n();
+  dayjs.locale(lang === 'zh-CN' ? 'zh-cn' : 'en'); // month and weekday names in the date pickers
   return (
     <ConfigProvider locale={lang === 'zh-CN' ? zhCN : enUS}>
       <AntApp>
@@ -82,6 +92,11 @@ function Localised() {
                 />
                 <Route path="/items" element={<ItemsPage />} />
                 <Route path="/items/:sku" element={<ItemPage />} />
+                <Route path="/documents" element={<DocumentsPage />} />
+                <Route path="/documents/new/purchase-order" element={<PurchaseOrderPage />} />
+                <Route path="/documents/:org/:number" element={<DocumentPage />} />
+                <Route path="/approvals" element={<ApprovalsPage />} />
+                <Route path="/vouchers" element={<VouchersPage />} />
                 <Route path="*" element={<NotFound />} />
               </Route>
             </Routes>

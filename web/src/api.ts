@@ -12,6 +12,16 @@
 import { t, type Lang } from './i18n';
 import { parseProblem, problemMessage, type Problem } from './problem';
 import { browserStore, createSession, loadLang, type KeyValueStore, type Session } from './session';
+import type {
+  Approval,
+  DocumentDetail,
+  DocumentPage,
+  Inbox,
+  Organisation,
+  PurchaseOrderCreate,
+  Site,
+  VoucherPage,
+} from './documentTypes';
 import type { AtpReport, AtpRollUp, Item, ItemPage, MovementPage, StockOverview, TokenResponse } from './types';
 
 export const API_BASE = '/api/v1';
@@ -34,6 +44,23 @@ export interface ApiDeps {
   newKey: () => string;
   base: string;
 }
+
+export type DocumentQuery = {
+  type?: string | null;
+  status?: string | null;
+  organisation?: string | null;
+  after?: string | null;
+  limit?: number;
+};
+
+export type VoucherQuery = {
+  organisation: string;
+  since?: string | null;
+  until?: string | null;
+  document?: string | null;
+  after?: string | null;
+  limit?: number;
+};
 
 type Query = Readonly<Record<string, string | number | null | undefined>>;
 
@@ -122,7 +149,8 @@ export function createApi(deps: ApiDeps) {
     throw new ApiError(problem);
   }
 
-  async function request<T>(method: string, path: string, opts: RequestOptions = {}): Promise<T> {
+  /** One call with the token, the refresh-and-retry on 401 and problems for failures; an OK response back. */
+  async function exchange(method: string, path: string, opts: RequestOptions): Promise<Response> {
     const key = method === 'POST' ? (opts.idempotencyKey ?? deps.newKey()) : undefined;
     let result: Awaited<ReturnType<typeof send>>;
     try {
@@ -139,22 +167,35 @@ export function createApi(deps: ApiDeps) {
       return fail({ type: 'about:blank', title, status: 0, code: 'network', messages: { [lang]: title } }, opts.quiet);
     }
     const { response } = result;
-    const body = response.status === 204 ? '' : await response.text();
     if (response.status === 401 && opts.auth !== false) {
+      const body = await response.text();
       deps.session.clear();
       deps.onSessionEnded();
       const lang = deps.lang();
       const title = t(lang, 'error.sessionExpired');
       return fail({ ...parseProblem(401, body), messages: { [lang]: title } }, opts.quiet);
     }
-    if (!response.ok) return fail(parseProblem(response.status, body), opts.quiet);
+    if (!response.ok) return fail(parseProblem(response.status, await response.text()), opts.quiet);
+    return response;
+  }
+
+  async function request<T>(method: string, path: string, opts: RequestOptions = {}): Promise<T> {
+    const response = await exchange(method, path, opts);
+    const body = response.status === 204 ? '' : await response.text();
     return (body ? JSON.parse(body) : undefined) as T;
+  }
+
+  /** A file download (an export): the body as a blob and the server's file name. */
+  async function download(path: string, opts: RequestOptions = {}): Promise<{ blob: Blob; disposition: string | null }> {
+    const response = await exchange('GET', path, opts);
+    return { blob: await response.blob(), disposition: response.headers.get('Content-Disposition') };
   }
 
   const path = encodeURIComponent;
 
   return {
     request,
+    download,
     session: deps.session,
     async login(username: string, password: string): Promise<TokenResponse> {
       const tokens = await request<TokenResponse>('POST', '/auth/login', { body: { username, password }, auth: false });
@@ -178,6 +219,40 @@ export function createApi(deps: ApiDeps) {
     },
     stockOverview(by: 'site' | 'state', signal?: AbortSignal) {
       return request<StockOverview>('GET', '/stock/overview', { query: { by }, signal });
+    },
+    listOrganisations(signal?: AbortSignal) {
+      return request<{ organisations: Organisation[] }>('GET', '/organisations', { signal });
+    },
+    listSites(org: string | null, signal?: AbortSignal) {
+      return request<{ sites: Site[] }>('GET', '/sites', { query: { org }, signal });
+    },
+    listDocuments(query: DocumentQuery, signal?: AbortSignal) {
+      return request<DocumentPage>('GET', '/documents', { query, signal });
+    },
+    getDocument(org: string, number: string, signal?: AbortSignal) {
+      return request<DocumentDetail>('GET', `/documents/${path(org)}/${path(number)}`, { signal });
+    },
+    /** Submit a draft for approval (a fresh Idempotency-Key per click). */
+    submitDocument(org: string, number: string) {
+      return request<DocumentDetail>('POST', `/documents/${path(org)}/${path(number)}/submit`);
+    },
+    /** Problems come back to the form (shown at the field they name), not as a message. */
+    createPurchaseOrder(body: PurchaseOrderCreate, idempotencyKey?: string) {
+      return request<DocumentDetail>('POST', '/purchase-orders', { body, idempotencyKey, quiet: true });
+    },
+    /** Quiet: a role without approval.decide gets 403, which the caller shows its own way. */
+    approvalInbox(signal?: AbortSignal) {
+      return request<Inbox>('GET', '/approvals/inbox', { signal, quiet: true });
+    },
+    decide(requestId: string, decision: 'approve' | 'reject', reason: string | null = null) {
+      return request<Approval>('POST', `/approvals/${path(requestId)}/${decision}`, { body: { reason } });
+    },
+    /** Quiet: a role without voucher.read gets 403, which the page shows as "no permission". */
+    listVouchers(query: VoucherQuery, signal?: AbortSignal) {
+      return request<VoucherPage>('GET', '/vouchers', { query, signal, quiet: true });
+    },
+    exportVouchers(query: { organisation: string; format: 'csv' | 'xlsx'; since?: string; until?: string }) {
+      return download('/exports/vouchers', { query });
     },
   };
 }

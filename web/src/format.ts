@@ -62,3 +62,46 @@ export function formatTime(iso: string | null | undefined, lang: string): string
   if (Number.isNaN(date.getTime())) return iso;
   return new Intl.DateTimeFormat(lang, { dateStyle: 'medium', timeStyle: 'short' }).format(date);
 }
+
+/** "87010" → "87,010.00", "12.345600" → "12.3456": money with at least two decimals, never rounded. */
+export function formatMoney(value: string | number | null | undefined): string {
+  if (value === null || value === undefined || value === '') return BLANK;
+  const text = String(value).trim();
+  const plain = plainDecimal(text);
+  if (plain === null) return text;
+  const [whole = '0', fraction = ''] = plain.split('.');
+  const grouped = whole.replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+  return `${grouped}.${fraction.padEnd(2, '0')}`;
+}
+
+/** The exact sum of decimal strings (no floating point); non-numeric entries make it null. */
+export function sumDecimals(values: readonly (string | null | undefined)[]): string | null {
+  const parsed: { digits: bigint; scale: number }[] = [];
+  for (const value of values) {
+    if (value === null || value === undefined || value === '') continue;
+    const plain = plainDecimal(String(value));
+    if (plain === null) return null;
+    const negative = plain.startsWith('-');
+    const [whole = '0', fraction = ''] = plain.replace('-', '').split('.');
+    const digits = BigInt(whole + fraction);
+    parsed.push({ digits: negative ? -digits : digits, scale: fraction.length });
+  }
+  const scale = Math.max(0, ...parsed.map((p) => p.scale));
+  const total = parsed.reduce((sum, p) => sum + p.digits * 10n ** BigInt(scale - p.scale), 0n);
+  const negative = total < 0n;
+  const digits = (negative ? -total : total).toString().padStart(scale + 1, '0');
+  const text = scale ? `${digits.slice(0, -scale)}.${digits.slice(-scale)}` : digits;
+  return plainDecimal(`${negative ? '-' : ''}${text}`);
+}
+
+/** Whether two decimal strings are the same number ("8607.21" and "8607.210"). */
+export function sameDecimal(a: string | null | undefined, b: string | null | undefined): boolean {
+  if (a === null || a === undefined || b === null || b === undefined) return false;
+  const left = plainDecimal(a);
+  return left !== null && left === plainDecimal(b);
+}
+
+/** An ISO date ("2026-12-01") as written; times get `formatTime`. */
+export function formatDate(iso: string | null | undefined): string {
+  return iso ? iso.slice(0, 10) : BLANK;
+}

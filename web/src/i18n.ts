@@ -5,6 +5,8 @@
  * a key missing in the chosen language falls back to English, and an unknown key to itself.
  */
 
+import { documentsEn, documentsZh } from './i18nDocuments';
+
 export type Lang = 'zh-CN' | 'en';
 export const LANGS: readonly Lang[] = ['zh-CN', 'en'];
 export const DEFAULT_LANG: Lang = 'zh-CN';
@@ -92,6 +94,7 @@ const en = {
   'state.returned_pending': 'Returned, pending',
   'state.picked': 'Picked',
   'state.consigned_out': 'Consigned out',
+  ...documentsEn,
 } as const;
 
 export type MessageKey = keyof typeof en;
@@ -179,6 +182,7 @@ const zh: Dictionary = {
   'state.returned_pending': '退货待检',
   'state.picked': '已拣货',
   'state.consigned_out': '寄售在外',
+  ...documentsZh,
 };
 
 export type Dictionaries = Readonly<Record<Lang, Partial<Record<string, string>>>>;
@@ -208,6 +212,17 @@ export function t(lang: Lang, key: MessageKey, params?: Params): string {
 /** A stock state's label; configured states without a translation show their code. */
 export function stateLabel(lang: Lang, state: string): string {
   return translate(DICTIONARIES, lang, `state.${state}`).replace(/^state\./, '');
+}
+
+/**
+ * The label of a code the API sends (`docType`, `docStatus`, `voucherKind` …): its translation
+ * under `prefix`, else — for codes this console does not know — the code itself.
+ */
+export function codeLabel(lang: Lang, prefix: string, code: string | null | undefined): string {
+  if (!code) return '';
+  const key = `${prefix}.${code}`;
+  const text = translate(DICTIONARIES, lang, key);
+  return text === key ? code : text;
 }
 
 /** Normalise a stored or browser language tag to a supported one (zh* → zh-CN, else en). */

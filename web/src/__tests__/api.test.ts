@@ -127,6 +127,78 @@ describe('the API client', () => {
   });
 });
 
+describe('documents, approvals and vouchers', () => {
+  it('submits with a fresh Idempotency-Key per call and no body', async () => {
+    const h = harness([() => ({ status: 200, body: { number: 'PO-1' } }), () => ({ status: 200, body: { number: 'PO-1' } })]);
+    h.session.save(tokens('a1'));
+    await h.api.submitDocument('XD-EC', 'PO-2026-000001');
+    await h.api.submitDocument('XD-EC', 'PO-2026-000001');
+    expect(h.calls[0]?.url).toBe('/api/v1/documents/XD-EC/PO-2026-000001/submit');
+    expect(h.calls[0]?.method).toBe('POST');
+    expect(h.calls[0]?.body).toBeUndefined();
+    expect(h.calls.map((c) => c.headers['Idempotency-Key'])).toEqual(['key-1', 'key-2']);
+  });
+
+  it('sends approve with a null reason and reject with the reason', async () => {
+    const h = harness([() => ({ status: 200, body: {} }), () => ({ status: 200, body: {} })]);
+    h.session.save(tokens('a1'));
+    await h.api.decide('r-1', 'approve');
+    await h.api.decide('r-1', 'reject', '价格过高');
+    expect(h.calls.map((c) => [c.url, c.body])).toEqual([
+      ['/api/v1/approvals/r-1/approve', { reason: null }],
+      ['/api/v1/approvals/r-1/reject', { reason: '价格过高' }],
+    ]);
+  });
+
+  it('creates a purchase order with the caller\'s key and leaves its problems to the form', async () => {
+    const h = harness([() => ({ status: 404, body: { ...problem(404, 'item.not_found'), field: 'lines[0].sku' } })]);
+    h.session.save(tokens('a1'));
+    const body = { organisation: 'XD-EC', supplier: 'SUP-1', site: 'WH-SH', lines: [] };
+    const error = await h.api.createPurchaseOrder(body, 'form-key').catch((e: unknown) => e);
+    expect((error as ApiError).problem.field).toBe('lines[0].sku');
+    expect(h.calls[0]?.headers['Idempotency-Key']).toBe('form-key');
+    expect(h.shown).toEqual([]);
+  });
+
+  it('reads the inbox and vouchers quietly (a 403 is the page\'s to show)', async () => {
+    const h = harness([
+      () => ({ status: 403, body: problem(403, 'access.denied') }),
+      () => ({ status: 403, body: problem(403, 'access.denied') }),
+    ]);
+    h.session.save(tokens('a1'));
+    await expect(h.api.approvalInbox()).rejects.toMatchObject({ problem: { status: 403 } });
+    await expect(h.api.listVouchers({ organisation: 'XD-EC', after: null })).rejects.toBeInstanceOf(ApiError);
+    expect(h.calls[1]?.url).toBe('/api/v1/vouchers?organisation=XD-EC');
+    expect(h.shown).toEqual([]);
+  });
+
+  it('downloads an export as a blob with the token and the server\'s file name', async () => {
+    const calls: { url: string; headers: Record<string, string> }[] = [];
+    const session = createSession(memoryStore());
+    session.save(tokens('a1'));
+    const api = createApi({
+      fetch: async (url, init) => {
+        calls.push({ url, headers: init.headers as Record<string, string> });
+        return new Response(new Uint8Array([80, 75, 3, 4]), {
+          status: 200,
+          headers: { 'Content-Disposition': 'attachment; filename="jxc-vouchers.xlsx"' },
+        });
+      },
+      session,
+      lang: () => 'zh-CN',
+      notify: () => undefined,
+      onSessionEnded: () => undefined,
+      newKey: () => 'k',
+      base: '/api/v1',
+    });
+    const { blob, disposition } = await api.exportVouchers({ organisation: 'XD-EC', format: 'xlsx' });
+    expect(calls[0]?.url).toBe('/api/v1/exports/vouchers?organisation=XD-EC&format=xlsx');
+    expect(calls[0]?.headers.Authorization).toBe('Bearer a1');
+    expect(blob.size).toBe(4);
+    expect(disposition).toBe('attachment; filename="jxc-vouchers.xlsx"');
+  });
+});
+
 describe('helpers', () => {
   it('builds URLs without empty parameters', () => {
     expect(buildUrl('/api/v1', '/items', { after: null, q: '', limit: 50 })).toBe('/api/v1/items?limit=50');

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { BLANK, formatQuantity, isMasked, toChartNumber } from '../format';
+import { BLANK, formatDate, formatMoney, formatQuantity, isMasked, sameDecimal, sumDecimals, toChartNumber } from '../format';
 
 describe('isMasked', () => {
   it('recognises the server mask and nothing else', () => {
@@ -43,5 +43,52 @@ describe('toChartNumber', () => {
     expect(toChartNumber('4E+1')).toBe(40);
     expect(toChartNumber('***')).toBe(0);
     expect(toChartNumber(undefined)).toBe(0);
+  });
+});
+
+describe('formatMoney', () => {
+  it.each([
+    ['87010.00', '87,010.00'],
+    ['87010', '87,010.00'],
+    ['38.5', '38.50'],
+    ['12.345600', '12.3456'],
+    ['-1234.5', '-1,234.50'],
+    ['1E+3', '1,000.00'],
+    ['0', '0.00'],
+  ])('%s → %s', (input, expected) => {
+    expect(formatMoney(input)).toBe(expected);
+  });
+
+  it('leaves blanks, masks and text alone', () => {
+    expect(formatMoney(null)).toBe(BLANK);
+    expect(formatMoney('***')).toBe('***');
+    expect(formatMoney('n/a')).toBe('n/a');
+  });
+});
+
+describe('sumDecimals and sameDecimal', () => {
+  it('adds without floating point', () => {
+    expect(sumDecimals(['0.1', '0.2'])).toBe('0.3');
+    expect(sumDecimals(['6072.00', '990.21', '0.00', '1545.00'])).toBe('8607.21');
+    expect(sumDecimals(['12345678901234567890.01', '0.99'])).toBe('12345678901234567891');
+    expect(sumDecimals(['-5', '2.5'])).toBe('-2.5');
+    expect(sumDecimals(['1', null, '', undefined])).toBe('1');
+    expect(sumDecimals([])).toBe('0');
+  });
+
+  it('gives up on non-numbers', () => {
+    expect(sumDecimals(['1', '***'])).toBeNull();
+  });
+
+  it('compares decimal strings by value', () => {
+    expect(sameDecimal('8607.21', '8607.210')).toBe(true);
+    expect(sameDecimal('1', '1.01')).toBe(false);
+    expect(sameDecimal(null, '0')).toBe(false);
+    expect(sameDecimal('***', '***')).toBe(false);
+  });
+
+  it('cuts a date-time to its date', () => {
+    expect(formatDate('2026-12-01T10:00:00Z')).toBe('2026-12-01');
+    expect(formatDate(null)).toBe(BLANK);
   });
 });

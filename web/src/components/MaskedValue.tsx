@@ -2,7 +2,7 @@
 import { LockOutlined } from '@ant-design/icons';
 import { Tag, Tooltip, Typography } from 'antd';
 import { useI18n } from '../context';
-import { BLANK, isMasked } from '../format';
+import { BLANK, formatMoney, isMasked } from '../format';
 
 export function Masked() {
   const { t } = useI18n();
@@ -34,4 +34,11 @@ function renderPlain(value: unknown) {
 
 export function FieldValue({ value }: { value: unknown }) {
   return isMasked(value) ? <Masked /> : <>{renderPlain(value)}</>;
+}
+
+/** A money value: "***" locked, null a dash, digits grouped with two decimals. */
+export function Amount({ value, strong = false }: { value: unknown; strong?: boolean }) {
+  if (isMasked(value)) return <Masked />;
+  const text = value === null || value === undefined ? BLANK : formatMoney(String(value));
+  return strong ? <strong>{text}</strong> : <>{text}</>;
 }
