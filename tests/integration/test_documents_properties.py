@@ -1,5 +1,5 @@
 """Stateful property test over random document sequences (purchase, sale, returns, intercompany
-transfers, days passing).
+transfers, shipping notices with their arrivals and revisions, days passing).
 
 After every step, for both organisations: every voucher balances; the general ledger's
 inventory accounts equal the valuation report at every date seen so far; each item's valued
@@ -26,8 +26,8 @@ from hypothesis.stateful import (
 from jxc.accounting.services import Books
 from jxc.bootstrap import App
 from jxc.catalog import services as catalog
-from jxc.documents.model import TransferQuantity
-from jxc.documents.services import approvals, purchasing, sales, transfers
+from jxc.documents.model import AdvanceShippingNotice, DocumentStatus, TransferQuantity
+from jxc.documents.services import approvals, asn, purchasing, sales, transfers
 from jxc.documents.services import common as c
 from jxc.kernel.clock import FixedClock
 from jxc.kernel.errors import InsufficientStock, InvalidInput
@@ -75,6 +75,7 @@ def run_documents_machine(app: App, clock: FixedClock, examples: int) -> None:
                 catalog.register_customer(uow, code=self.customer, name="客户")
             self.skus = [item(app), item(app, attributes={"cost_method": "fifo"})]
             self.receipts: list[str] = []
+            self.notices: list[str] = []
             self.shipments: list[str] = []
             self.dates: list[date] = [clock.now().date()]
             state["net"] = self.net
@@ -131,6 +132,56 @@ def run_documents_machine(app: App, clock: FixedClock, examples: int) -> None:
                     uow.commit()
             except (InvalidInput, InsufficientStock):
                 return
+
+        @rule(sku=st.sampled_from([0, 1]), qty=quantities, price=prices)
+        def supplier_ships(self, sku: int, qty: Decimal, price: Decimal) -> None:
+            with app.uow() as uow:
+                po = purchasing.create_purchase_order(
+                    uow, organisation=self.net.org, supplier=self.supplier, site=self.net.warehouse, actor="user:b",
+                    lines=[purchasing.OrderLineIn(sku=self.skus[sku], quantity=qty, unit_price=price,
+                                                  expected_date=self.dates[-1])])
+                approvals.submit(uow, wiring, organisation=self.net.org, number=po.number, actor="user:b")
+                notice = asn.announce_shipment(
+                    uow, wiring, organisation=self.net.org, purchase_order=po.number, actor="user:p",
+                    lines=[(1, qty, self.dates[-1] + timedelta(days=3))], eta=clock.now() + timedelta(days=3))
+                uow.commit()
+            self.notices.append(notice.number)
+
+        def _notice(self, pick: int) -> AdvanceShippingNotice:
+            with app.uow().reader() as uow:
+                found: AdvanceShippingNotice = c.load(
+                    uow, AdvanceShippingNotice, organisation_id=c.organisation(uow, self.net.org).id,
+                    number=self.notices[pick % len(self.notices)]).document
+            return found
+
+        @precondition(lambda self: self.notices)
+        @rule(pick=st.integers(min_value=0), qty=quantities)
+        def shipment_arrives(self, pick: int, qty: Decimal) -> None:
+            notice = self._notice(pick)
+            left = sum((line.quantity for line in notice.lines), Decimal(0)) - dict(notice.received).get(1, Decimal(0))
+            if notice.status not in (DocumentStatus.APPROVED, DocumentStatus.PARTIALLY_DONE) or left <= 0:
+                return
+            with app.uow() as uow:
+                receipt = asn.receive_against_notice(
+                    uow, wiring, organisation=self.net.org, asn=notice.number, actor="user:w",
+                    lines=[purchasing.ReceiveLineIn(po_line=1, quantity=min(qty, left), to_qc=False)])
+                uow.commit()
+            self.receipts.append(receipt.number)
+            event("shipment arrived")
+
+        @precondition(lambda self: self.notices)
+        @rule(pick=st.integers(min_value=0), cut=quantities)
+        def shipment_revised(self, pick: int, cut: Decimal) -> None:
+            notice = self._notice(pick)
+            promised = sum((line.quantity for line in notice.lines), Decimal(0))
+            left = max(promised - cut, dict(notice.received).get(1, Decimal(0)))
+            if notice.status not in (DocumentStatus.APPROVED, DocumentStatus.PARTIALLY_DONE) or left <= 0:
+                return
+            with app.uow() as uow:
+                asn.revise_shipment(uow, wiring, organisation=self.net.org, asn=notice.number, actor="user:b",
+                                    lines=[(1, left, self.dates[-1])], reason="少发")
+                uow.commit()
+            event("shipment revised")
 
         @rule(sku=st.sampled_from([0, 1]), qty=quantities, arrive=st.booleans())
         def transfer_to_sister(self, sku: int, qty: Decimal, arrive: bool) -> None:

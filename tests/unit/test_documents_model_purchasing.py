@@ -545,6 +545,20 @@ def test_reliability_can_be_measured_against_the_first_promise() -> None:
     assert promise_outcomes(notice.promises(), arrived)[0].days_late == 1
 
 
+def test_a_revision_never_promises_less_than_arrived_and_promising_just_that_completes_the_notice() -> None:
+    po = approved(purchase_order(po_line(1, "100")))
+    notice = approved(asn(po, asn_line(1, 1, "100", date(2026, 3, 10))))
+    notice, _ = notice.record_receipt(replace(receipt(po, gr_line(1, "60")), asn=notice.id), at=NOW)
+    with pytest.raises(InvalidInput) as info:
+        notice.revise(lines=[asn_line(1, 1, "50", date(2026, 3, 12))], at=NOW, po=po)
+    assert (info.value.code, info.value.params["received"], info.value.params["promised"]) == (
+        "asn.below_received", "60", "50")
+    renders(info.value)
+    notice, events = notice.revise(lines=[asn_line(1, 1, "60", date(2026, 3, 10))], at=NOW, po=po, reason="缺货")
+    assert notice.status is DocumentStatus.DONE
+    assert isinstance(events[0], ShippingNoticeRevised) and isinstance(events[-1], DocumentCompleted)
+
+
 # ---------------------------------------------------------------- property
 
 

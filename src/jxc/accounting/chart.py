@@ -59,6 +59,7 @@ INVENTORY_EFFECT: Final[Mapping[str, Mapping[str, int]]] = MappingProxyType(
         "purchase_receipt.into_transit": {"cost": 1},
         "transit_arrival": {},
         "purchase_return": {"cost": -1},
+        "purchase_return.in_transit": {"cost": -1},
         "landed_cost": {"cost": 1},
         "landed_cost.other_payable": {"cost": 1},
         "landed_cost.in_transit": {"cost": 1},

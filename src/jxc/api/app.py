@@ -44,6 +44,8 @@ def create_api(app: App, *, max_body_bytes: int = MAX_BODY_BYTES) -> FastAPI:
     from jxc.api.auth import router as auth_router
     from jxc.catalog.api import router as catalog_router
     from jxc.documents.api import router as documents_router
+    from jxc.documents.api_moves import router as moves_router
+    from jxc.documents.api_supply import router as supply_router
     from jxc.inventory.api import router as inventory_router
     from jxc.org.api import router as org_router
 
@@ -58,7 +60,8 @@ def create_api(app: App, *, max_body_bytes: int = MAX_BODY_BYTES) -> FastAPI:
     api.add_exception_handler(StarletteHTTPException, on_http_error)
 
     api.add_middleware(BodyLimit, max_bytes=max_body_bytes)
-    for router in (auth_router, catalog_router, org_router, inventory_router, audit_router, documents_router):
+    for router in (auth_router, catalog_router, org_router, inventory_router, audit_router, documents_router,
+                   moves_router, supply_router):
         api.include_router(router, prefix=PREFIX, responses=PROBLEM_RESPONSES, dependencies=[Depends(refuse_nul)])
     console = console_directory(app)
     if console is not None:

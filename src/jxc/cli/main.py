@@ -120,6 +120,7 @@ def _register_commands() -> None:
     from jxc.catalog.cli import register as register_catalog
     from jxc.cli.admin import register as register_admin
     from jxc.documents.cli import register as register_documents
+    from jxc.documents.cli_moves import register as register_moves
     from jxc.inventory.cli import register as register_inventory
     from jxc.org.cli import register as register_org
 
@@ -129,6 +130,7 @@ def _register_commands() -> None:
     register_inventory(app)
     register_access(app)
     register_documents(app)
+    register_moves(app)
 
 
 _register_commands()

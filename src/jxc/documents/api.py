@@ -380,8 +380,12 @@ def _replayed(uow: SqlUnitOfWork, principal: Principal, *, action: str, resource
 
 
 def _detail(app: App, uow: SqlUnitOfWork, principal: Principal, organisation: Organisation, number: str, *,
-            status_code: int = 200, replayed: bool = False) -> JSONResponse:
+            status_code: int = 200, replayed: bool = False, also: frozenset[UUID] = frozenset()) -> JSONResponse:
+    """The masked detail; ``also``: sites whose documents the caller was just authorised to act on beyond its
+    scope (a transfer's sending site, for whoever receives it)."""
     sites = _scope(uow, principal)
+    if sites is not None and also:
+        sites = sites | also
     found = queries.detail(uow, app.ledger, organisation_id=organisation.id, number=number, sites=sites)
     vouchers = None
     if app.policy.allows(principal, "voucher.read"):

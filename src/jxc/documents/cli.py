@@ -43,13 +43,14 @@ from jxc.sheets import ImportMode, ParseResult
 from jxc.sheets.cli import finish_import, import_progress, write_template
 from jxc.workflow import services as workflow
 
-po_app = typer.Typer(help="Purchase orders (采购订单): create, receive.", no_args_is_help=True)
+po_app = typer.Typer(help="Purchase orders (采购订单): create, receive, landed costs.", no_args_is_help=True)
 so_app = typer.Typer(help="Sales orders (销售订单): create, ship.", no_args_is_help=True)
 doc_app = typer.Typer(help="Any document (单据): list, show, submit for approval.", no_args_is_help=True)
 approval_app = typer.Typer(help="Approvals (审批): inbox, approve, reject.", no_args_is_help=True)
 voucher_app = typer.Typer(help="Vouchers (记账凭证): list, GL export.", no_args_is_help=True)
 period_app = typer.Typer(help="Accounting periods (会计期间): close, reopen.", no_args_is_help=True)
-stocktake_app = typer.Typer(help="Stocktakes (盘点): counting lists and counts from Excel.", no_args_is_help=True)
+stocktake_app = typer.Typer(help="Stocktakes (盘点): open, count, post; counting lists and counts from Excel.",
+                             no_args_is_help=True)
 
 OPERATOR = "cli:operator"
 KeyOpt = Annotated[str | None, typer.Option("--key", help="Idempotency key; repeat it to retry safely.")]

@@ -29,9 +29,11 @@ from jxc.db.uow import SqlUnitOfWork
 from jxc.documents import tables as t
 from jxc.documents.codec import decode, encode
 from jxc.documents.model import (
+    AdvanceShippingNotice,
     DocumentType,
     GoodsReceipt,
     PurchaseOrder,
+    PurchaseRequisition,
     PurchaseReturn,
     QcInspection,
     SalesOrder,
@@ -55,7 +57,7 @@ MAX_PAGE: Final = 500
 _T = DocumentType
 CLASSES: Final[Mapping[str, type[Any]]] = {cls.doc_type.value: cls for cls in (
     PurchaseOrder, GoodsReceipt, QcInspection, PurchaseReturn, SalesOrder, Shipment, SalesReturn, TransferOrder,
-    StocktakeSheet)}
+    StocktakeSheet, AdvanceShippingNotice, PurchaseRequisition)}
 #: The movement kind a document of each type posts (or will post, for an order): a document
 #: write is checked like a posting of that kind, so a clerk may sell but not buy.
 KIND: Final[Mapping[str, str]] = {

@@ -591,3 +591,58 @@ MESSAGES.update(
             "{field} 超出单行上限 {limit}: {value}", "{field} is above the per-line limit of {limit}: {value}"),
     }
 )
+MESSAGES.update(
+    {
+        "sheet.group_mismatch": (
+            "与同组第 {first_row} 行不一致: 同一组的 {column} 必须相同",
+            "differs from row {first_row} of the same group: {column} must be the same on every row of a group",
+        ),
+        "opening.already_imported": (
+            "站点 {value} 的这些期初库存已在另一天导入, 不再重复导入",
+            "these opening balances of site {value} were already imported on another day: not imported again",
+        ),
+        "stocktake.wrong_sheet": (
+            "盘点单号 {value} 与导入的盘点单 {number} 不符",
+            "stocktake number {value} is not the sheet being imported ({number})",
+        ),
+    }
+)
+MESSAGES.update(
+    {
+        "asn.below_received": (
+            "发货通知 {number} 不能把订单第 {value} 行的承诺量改为 {promised}: 已到货 {received}",
+            "shipping notice {number} cannot promise {promised} of order line {value}: {received} already arrived",
+        ),
+        "asn.above_shipped": (
+            "发货通知 {number} 订单第 {value} 行只发出 {shipped}, 不能承诺 {promised}; 追加发货请另开发货通知",
+            "shipping notice {number} shipped {shipped} of order line {value}, it cannot promise {promised}; "
+            "announce more goods on a new notice",
+        ),
+        "asn.exceeds_order": (
+            "{field}: 采购订单 {number} 第 {value} 行订购 {ordered}, 已收 {received}, 其他发货通知在途 {in_transit}, "
+            "不能再通知发货 {requested}",
+            "{field}: order {number} line {value} ordered {ordered}, received {received}, {in_transit} in transit "
+            "on other notices; {requested} more cannot be announced",
+        ),
+        "asn.exceeds_in_transit": (
+            "{field}: 发货通知 {number} 订单第 {value} 行在途只有 {in_transit}, 不能收货 {requested}",
+            "{field}: shipping notice {number} has {in_transit} of order line {value} in transit, not {requested}",
+        ),
+        "asn.tracked_item": (
+            "物料 {value} 按 {tracking} 管理, 发货通知暂不支持批次或序列号: 请直接收货",
+            "item {value} is tracked by {tracking}; shipping notices name no lots or serials yet: receive it directly",
+        ),
+        "asn.wrong_order": (
+            "发货通知 {value} 不属于采购订单 {number}",
+            "shipping notice {value} is not for purchase order {number}",
+        ),
+        "requisition.not_approved": (
+            "请购单 {number} 状态为 {value}, 审批通过后才能转为采购订单",
+            "requisition {number} is {value}: only an approved requisition becomes a purchase order",
+        ),
+        "requisition.line_converted": (
+            "请购单 {number} 第 {value} 行已转为采购订单",
+            "line {value} of requisition {number} is already on a purchase order",
+        ),
+    }
+)

@@ -3,6 +3,7 @@
 - :mod:`.lifecycle`  — status and transitions, types and numbers, amounts, lifecycle events, the base class
 - :mod:`.purchasing` — purchase order, goods receipt, QC inspection, purchase return
 - :mod:`.asn`        — advance shipping notice (revisions) and promise outcomes (supplier reliability)
+- :mod:`.requisition` — purchase requisition (what a site needs, converted into purchase orders)
 - :mod:`.sales`      — sales order, shipment, sales return
 - :mod:`.transfers`  — transfer order (intercompany, same-lot, shortages)
 - :mod:`.stocktake`  — stocktake sheet (blind counts, recounts, variances)
@@ -70,6 +71,7 @@ from jxc.documents.model.purchasing import (
     check_receipt,
     receipt_lines_for,
 )
+from jxc.documents.model.requisition import PurchaseRequisition, RequisitionConverted, RequisitionLine
 from jxc.documents.model.sales import (
     Allocation,
     Channel,
@@ -143,12 +145,15 @@ __all__ = [
     "PurchaseOrderLine",
     "PurchaseOrderReceived",
     "PurchaseOrderReturnRecorded",
+    "PurchaseRequisition",
     "PurchaseReturn",
     "PurchaseReturnLine",
     "QcInspected",
     "QcInspection",
     "QcLine",
     "ReceiptTarget",
+    "RequisitionConverted",
+    "RequisitionLine",
     "Responsible",
     "SalesOrder",
     "SalesOrderLine",

@@ -3,7 +3,9 @@
 Invariants:
 - Every ASN line refers to a line of its purchase order.
 - A revision replaces the current promise and keeps every earlier one in ``history`` (oldest first),
-  so reliability can be measured against the first promise as well as the last.
+  so reliability can be measured against the first promise as well as the last. It never promises
+  less of an order line than already arrived against the notice; promising exactly what arrived
+  completes the notice.
 - ``promise_outcomes`` allocates each delivered quantity to exactly one promise (earliest promise,
   earliest delivery first): delivered quantity is neither lost nor counted twice.
 """
@@ -126,6 +128,17 @@ class AdvanceShippingNotice(Document[AsnLine]):
         if not new_lines:
             raise InvalidInput("document.empty", field="lines", number=self.number)
         check_asn(po, new_lines)
+        promised = sum_by((line.po_line, line.quantity) for line in new_lines)
+        for po_line, got in self.received:
+            if promised.get(po_line, ZERO) < got:
+                raise InvalidInput(
+                    "asn.below_received",
+                    field="lines",
+                    value=po_line,
+                    number=self.number,
+                    received=str(got),
+                    promised=str(promised.get(po_line, ZERO)),
+                )
         previous = AsnRevision(revision=self.revision, lines=self.lines, replaced_at=at, reason=reason)
         changed = replace(
             self, lines=new_lines, revision=self.revision + 1, history=(*self.history, previous)
@@ -138,7 +151,8 @@ class AdvanceShippingNotice(Document[AsnLine]):
             lines=new_lines,
             reason=reason,
         )
-        return changed, (event,)
+        settled, more = changed._settled(at)  # promising no more than arrived completes the notice
+        return settled, (event, *more)
 
     def promises(self, revision: int | None = None) -> tuple[AsnLine, ...]:
         """The lines as promised in ``revision`` (default: the current promise)."""

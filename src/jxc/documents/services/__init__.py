@@ -1,6 +1,8 @@
 """Document use cases (进 · 销 · 调 · 盘), each on one unit of work the caller commits.
 
 - :mod:`.purchasing` — purchase orders, goods receipts, QC inspections, purchase returns
+- :mod:`.asn`        — shipping notices: goods in transit, revisions, receipts against them, supplier reliability
+- :mod:`.requisitions` — purchase requisitions and their conversion into purchase orders
 - :mod:`.sales`      — sales orders, shipments, sales returns
 - :mod:`.transfers`  — transfer orders: ship, receive, close with shortages (internal and intercompany)
 - :mod:`.stocktake`  — stocktake sheets: snapshot, counts, variances posted as valued adjustments

@@ -18,6 +18,7 @@ from jxc.documents.model import (
     DocumentStatus,
     DocumentType,
     PurchaseOrder,
+    PurchaseRequisition,
     SalesOrder,
     StocktakeSheet,
     TransferOrder,
@@ -27,6 +28,7 @@ from jxc.workflow import services as workflow
 from jxc.workflow.model import ApprovalRequest, ApprovalStatus
 
 APPROVABLE: dict[DocumentType, type[Document[Any]]] = {
+    DocumentType.PURCHASE_REQUISITION: PurchaseRequisition,
     DocumentType.PURCHASE_ORDER: PurchaseOrder,
     DocumentType.SALES_ORDER: SalesOrder,
     DocumentType.TRANSFER_ORDER: TransferOrder,

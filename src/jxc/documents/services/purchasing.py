@@ -19,6 +19,7 @@ from jxc.accounting import valuation as v
 from jxc.accounting.services import Operation, PoolKey, StoredVoucher, cost_method
 from jxc.accounting.vouchers import Amounts, ValuedEvent
 from jxc.catalog import services as catalog
+from jxc.catalog.model import Item
 from jxc.db.uow import SqlUnitOfWork
 from jxc.documents.model import (
     DeliverySlot,
@@ -42,6 +43,7 @@ from jxc.inventory.commands import MoveLine, PostStock
 from jxc.kernel.errors import InvalidInput
 from jxc.kernel.ids import new_id
 from jxc.kernel.money import split_by_weights
+from jxc.org.model import Organisation
 
 
 @dataclass(frozen=True)
@@ -84,9 +86,9 @@ class ReturnLineIn:
 
 def create_purchase_order(
     uow: SqlUnitOfWork, *, organisation: str, supplier: str, site: str, lines: Sequence[OrderLineIn], actor: str,
-    key: str | None = None,
+    key: str | None = None, source: UUID | None = None,
 ) -> PurchaseOrder:
-    """A draft purchase order (no stock moves until goods are received)."""
+    """A draft purchase order (no stock moves until goods are received); ``source``: the requisition it fills."""
     if (found := c.find_by_key(uow, PurchaseOrder, key)) is not None:
         return found
     org = c.organisation(uow, organisation)
@@ -108,20 +110,27 @@ def create_purchase_order(
     po = PurchaseOrder(id=new_id(), number=number, organisation=org.id, supplier=vendor.id, site=place.id,
                        lines=order_lines)
     c.insert_document(uow, po, organisation_id=org.id, doc_date=today, actor=actor, partner_id=vendor.id,
-                      site_id=place.id, amount=po.amounts.gross, key=key)
+                      site_id=place.id, amount=po.amounts.gross, key=key, source_id=source)
     return po
 
 
 def receive(
     uow: SqlUnitOfWork, w: c.Wiring, *, organisation: str, purchase_order: str, lines: Sequence[ReceiveLineIn],
-    actor: str, received_on: date | None = None, key: str | None = None,
+    actor: str, received_on: date | None = None, key: str | None = None, asn: str | None = None,
 ) -> GoodsReceipt:
-    """Receive goods against an approved order: stock in (pending QC or available), valued, booked."""
+    """Receive goods against an approved order: stock in (pending QC or available), valued, booked.
+
+    Against a shipping notice (``asn``) the goods are already in transit at the site, valued: they
+    move in transit → target state and ``transit_arrival`` books them from 1402 to 1405.
+    """
     if (found := c.find_by_key(uow, GoodsReceipt, key)) is not None:
         return found
+    from jxc.documents.services import asn as notices  # notices build on this module
+
     org = c.organisation(uow, organisation)
     stored = c.load(uow, PurchaseOrder, organisation_id=org.id, number=purchase_order)
     po: PurchaseOrder = stored.document
+    notice = None if asn is None else notices.load_for_receipt(uow, organisation_id=org.id, number=asn, po=po)
     when = c.now(uow)
     day = received_on or when.date()
     known = c.items(uow, [po.line(line.po_line, field=f"lines[{i}].po_line").sku for i, line in enumerate(lines)])
@@ -137,9 +146,28 @@ def receive(
         ))
     number = c.next_number(uow, organisation_id=org.id, doc_type=DocumentType.GOODS_RECEIPT, year=day.year)
     receipt = GoodsReceipt(id=new_id(), number=number, lines=tuple(receipt_lines), organisation=org.id,
-                           supplier=po.supplier, site=po.site, purchase_order=po.id, received_on=day)
+                           supplier=po.supplier, site=po.site, purchase_order=po.id, received_on=day,
+                           asn=None if notice is None else notice.document.id)
     po, _ = po.record_receipt(receipt, at=when, tolerance_pct=w.receipt_tolerance_pct)  # tolerance first
     receipt = c.born_done(receipt, when)
+    if notice is None:
+        events = _from_supplier(uow, w, org=org, po=po, receipt=receipt, known=known)
+    else:
+        events = notices.arrive(uow, w=w, org=org, stored=notice, po=po, receipt=receipt, known=known, actor=actor)
+    c.insert_document(uow, receipt, organisation_id=org.id, doc_date=day, actor=actor, partner_id=po.supplier,
+                      site_id=po.site, source_id=po.id, amount=_gross(po, receipt), key=key)
+    c.save(uow, stored, po, actor=actor, action="received", detail={"receipt": receipt.number})
+    w.books.book(uow, organisation_id=org.id, events=events, document_id=receipt.id, preparer=actor)
+    return receipt
+
+
+def _from_supplier(
+    uow: SqlUnitOfWork, w: c.Wiring, *, org: Organisation, po: PurchaseOrder, receipt: GoodsReceipt,
+    known: dict[str, Item],
+) -> list[ValuedEvent]:
+    """Post a receipt @supplier → site, value it into the pool at the order price; its valued events."""
+    when = c.now(uow)
+    day = receipt.received_on
     place = c.site_by_id(uow, po.site)
     vendor = c.supplier_by_id(uow, po.supplier)
     posting = c.post_stock(uow, w, PostStock(
@@ -170,12 +198,17 @@ def receive(
             category=item.category, site=place.code, quantity=sum((m.quantity for m in moves), Decimal(0)),
         ))
     _value(uow, w, org.id, known, operations, day, receipt.id)
-    c.insert_document(uow, receipt, organisation_id=org.id, doc_date=day, actor=actor, partner_id=po.supplier,
-                      site_id=po.site, source_id=po.id, amount=sum((e.amounts.cost + e.amounts.vat for e in events),
-                                                                   Decimal(0)), key=key)
-    c.save(uow, stored, po, actor=actor, action="received", detail={"receipt": receipt.number})
-    w.books.book(uow, organisation_id=org.id, events=events, document_id=receipt.id, preparer=actor)
-    return receipt
+    return events
+
+
+def _gross(po: PurchaseOrder, receipt: GoodsReceipt) -> Decimal:
+    """A receipt's amount: its lines at the order price, VAT included (per line, to the fen)."""
+    total = Decimal(0)
+    for line in receipt.lines:
+        ordered = po.line(line.po_line)
+        net = to_fen(line.quantity * ordered.unit_price)
+        total += net + to_fen(net * ordered.vat_rate)
+    return total
 
 
 def inspect(
@@ -245,7 +278,7 @@ def return_to_supplier(
     ret = PurchaseReturn(id=new_id(), number=number, lines=return_lines, organisation=org.id,
                          supplier=receipt.supplier, site=receipt.site, goods_receipt=receipt.id)
     known = c.items(uow, [line.sku for line in ret.lines])
-    returned_before = _returned_quantities(uow, receipt, known)  # before this return counts
+    originals, returned_before = _originals(uow, receipt, known)  # before this return counts
     receipt = receipt.record_return(ret)
     po, _ = stored_po.document.record_return(ret, receipt, at=when)
     ret = c.born_done(ret, when)
@@ -261,18 +294,17 @@ def return_to_supplier(
         (line.line_no, known[line.sku].id, c.base_quantity(known[line.sku], line.quantity, line.unit))
         for line in ret.lines])
     c.link_movements(uow, ret.id, ((n, m, "post") for n, ms in by_line.items() for m in ms))
-    originals = {row.line_no: row for row in c.movements_of(uow, receipt.id, role="post")}
     operations: dict[UUID, list[Operation]] = defaultdict(list)
     line_ops: dict[int, list[UUID]] = defaultdict(list)
     for line in ret.lines:
-        original_row = originals[line.receipt_line]
-        original = w.books.valuation(uow, original_row.movement_id)
+        original_id = originals[line.receipt_line]
+        original = w.books.valuation(uow, original_id)
         assert original is not None
         for move in by_line[line.line_no]:
-            before = returned_before[original_row.movement_id]
+            before = returned_before[original_id]
             operations[move.item_id].append(Operation(movement_id=move.id, kind="return_out", quantity=move.quantity,
                                                       original=original, returned_before=before))
-            returned_before[original_row.movement_id] = before + move.quantity
+            returned_before[original_id] = before + move.quantity
             line_ops[line.line_no].append(move.id)
     valuations = _value(uow, w, org.id, known, operations, day, ret.id)
     po_line_rates = {pl.line_no: pl.vat_rate for pl in po.lines}
@@ -319,14 +351,22 @@ def _value(
     return result
 
 
-def _returned_quantities(uow: SqlUnitOfWork, receipt: GoodsReceipt, known: dict) -> defaultdict[UUID, Decimal]:  # type: ignore[type-arg]
-    """Base quantity of each receipt movement earlier purchase returns took (the cumulative slice)."""
+def _originals(
+    uow: SqlUnitOfWork, receipt: GoodsReceipt, known: dict[str, Item],
+) -> tuple[dict[int, UUID], defaultdict[UUID, Decimal]]:
+    """The valuation each receipt line is returned against (its own receipt movement; for a receipt
+    against a shipping notice, the notice's shipment) and the base quantity of it earlier returns
+    took (the cumulative slice)."""
+    if receipt.asn is not None:
+        from jxc.documents.services import asn as notices  # notices build on this module
+
+        return notices.return_originals(uow, receipt, known)
     taken: defaultdict[UUID, Decimal] = defaultdict(Decimal)
     originals = {row.line_no: row.movement_id for row in c.movements_of(uow, receipt.id, role="post")}
     for line in receipt.lines:
         item = known.get(line.sku) or c.items(uow, [line.sku])[line.sku]
         taken[originals[line.line_no]] += c.base_quantity(item, line.returned, line.unit)
-    return taken
+    return originals, taken
 
 
 __all__ = ["InspectLineIn", "OrderLineIn", "ReceiveLineIn", "ReturnLineIn", "StoredVoucher", "create_purchase_order",
