@@ -93,6 +93,10 @@ def test_a_transfer_is_approved_shipped_received_and_its_shortage_closed_at_each
     assert (received["number"], received["lines"][0]["received"]) == (number, "25")
     assert received["vouchers"] is None  # a keeper reads no vouchers
     assert (balance(app, sku, net.store), balance(app, sku, net.store, "in_transit")) == (25, 5)
+    # The receiving end lists and reads its incoming transfer (its site is the transfer's receiving site).
+    incoming = receiver.get("/documents", params={"type": "transfer_order"}).json()["documents"]
+    assert number in [d["number"] for d in incoming]
+    assert receiver.get(f"/documents/{net.org}/{number}").status_code == 200
 
     # Closing writes the 5 still in transit off to @transit-loss: the regional manager (transfer kinds,
     # no counterparties) may not; the receiving keeper charges them to the store's own expense.

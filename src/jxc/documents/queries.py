@@ -201,7 +201,13 @@ def site_ids(uow: SqlUnitOfWork, codes: Collection[str] | None) -> frozenset[UUI
 
 
 def _scoped(query: Select[Any], sites: Collection[UUID] | None) -> Select[Any]:
-    return query if sites is None else query.where(t.doc_documents.c.site_id.in_(list(sites)))
+    return query if sites is None else query.where(_at_sites(sites))
+
+
+def _at_sites(sites: Collection[UUID]) -> Any:
+    """A document is at a site when it happens there, or (a transfer) is received there."""
+    d = t.doc_documents
+    return or_(d.c.site_id.in_(list(sites)), d.c.to_site_id.in_(list(sites)))
 
 
 def list_documents(
@@ -278,7 +284,7 @@ def visible(uow: SqlUnitOfWork, document_ids: Collection[UUID], *, sites: Collec
 
 def ids_at_sites(sites: Collection[UUID]) -> Select[Any]:
     """A sub-query selecting the ids of the documents at ``sites`` (voucher scope)."""
-    return select(t.doc_documents.c.id).where(t.doc_documents.c.site_id.in_(list(sites)))
+    return select(t.doc_documents.c.id).where(_at_sites(sites))
 
 
 def detail(uow: SqlUnitOfWork, ledger: Ledger, *, organisation_id: UUID, number: str,

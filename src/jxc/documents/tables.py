@@ -32,6 +32,7 @@ doc_documents = Table(
     Column("status", String(20), nullable=False),
     Column("partner_id", Uuid, nullable=True),
     Column("site_id", Uuid, nullable=True),
+    Column("to_site_id", Uuid, nullable=True),  # a transfer's receiving site: its people may read it too
     Column("source_id", Uuid, nullable=True),  # the document this one executes (receipt → order)
     Column("doc_date", Date, nullable=False),
     Column("amount", Qty, nullable=True),  # gross amount where the document has one
@@ -44,6 +45,7 @@ doc_documents = Table(
     Index("uq_doc_documents_org_number", "organisation_id", "number", unique=True),
     Index("ix_doc_documents_type_status_date", "doc_type", "status", "doc_date"),
     Index("ix_doc_documents_source", "source_id"),
+    Index("ix_doc_documents_to_site", "to_site_id"),
     Index("uq_doc_documents_idempotency_key", "idempotency_key", unique=True),
 )
 

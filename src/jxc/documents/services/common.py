@@ -182,12 +182,13 @@ def next_number(uow: SqlUnitOfWork, *, organisation_id: UUID, doc_type: Document
 def insert_document(
     uow: SqlUnitOfWork, document: Document[Any], *, organisation_id: UUID, doc_date: date, actor: str,
     partner_id: UUID | None = None, site_id: UUID | None = None, source_id: UUID | None = None,
-    amount: Decimal | None = None, key: str | None = None,
+    amount: Decimal | None = None, key: str | None = None, to_site_id: UUID | None = None,
 ) -> None:
     now = uow.clock.now()
     uow.connection.execute(_INSERT_DOCUMENT, {
         "id": document.id, "organisation_id": organisation_id, "doc_type": document.doc_type.value,
         "number": document.number, "status": document.status.value, "partner_id": partner_id, "site_id": site_id,
+        "to_site_id": to_site_id,
         "source_id": source_id, "doc_date": doc_date, "amount": amount, "body": encode(document), "version": 1,
         "idempotency_key": key, "created_by": actor, "created_at": now, "updated_at": now,
     })

@@ -92,7 +92,7 @@ def create_transfer(
                           from_site=source.id, to_org=receiver.id, to_site=target.id, same_lot=same_lot,
                           price_rule=transfer_price_rule, markup_pct=markup_pct)
     c.insert_document(uow, order, organisation_id=sender.id, doc_date=today, actor=actor, site_id=source.id,
-                      partner_id=receiver.id if order.is_intercompany else None, key=key)
+                      to_site_id=target.id, partner_id=receiver.id if order.is_intercompany else None, key=key)
     return order
 
 
