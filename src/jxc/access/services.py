@@ -21,7 +21,7 @@ import hashlib
 import math
 import secrets
 import time
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from enum import Enum
@@ -155,6 +155,18 @@ def get_user(uow: SqlUnitOfWork, username: str) -> User:
     if found is None:
         raise NotFound("user.not_found", field="username", value=username)
     return found
+
+
+def roles_resolver(uow: SqlUnitOfWork) -> Callable[[str], frozenset[str]]:
+    """Subject (``user:<name>``) → the names of the roles that user holds *now*; empty for an unknown or
+    disabled user, or any other subject. For approval delegations: a role taken away is not delegated."""
+
+    def roles_of(subject: str) -> frozenset[str]:
+        kind, _, name = subject.partition(":")
+        found = uow.repository(UserRepository).by_username(name.strip().casefold()) if kind == "user" else None
+        return frozenset(r.value for r in found.roles) if found is not None and found.enabled else frozenset()
+
+    return roles_of
 
 
 def list_users(uow: SqlUnitOfWork) -> list[User]:

@@ -11,9 +11,10 @@ from typing import Any
 from fastapi import Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from fastapi.routing import iter_route_contexts
 from pydantic import BaseModel
 from starlette.exceptions import HTTPException as StarletteHTTPException
-from starlette.routing import Match, Route
+from starlette.routing import Match
 
 from jxc.kernel.errors import Forbidden, InvalidInput, JxcError
 from jxc.kernel.messages import bilingual
@@ -116,7 +117,7 @@ async def on_http_error(request: Request, error: Exception) -> JSONResponse:
 def _allowed_methods(request: Request) -> str | None:
     """Every method the request's path answers to (Starlette's 405 names only the first route's methods)."""
     methods: set[str] = set()
-    for route in request.app.router.routes:
-        if isinstance(route, Route) and route.methods and route.matches(request.scope)[0] is not Match.NONE:
+    for route in iter_route_contexts(request.app.router.routes):  # included routers nest their routes
+        if route.methods and route.matches(request.scope)[0] is not Match.NONE:  # as mounted: prefix applied
             methods |= route.methods
     return ", ".join(sorted(methods)) or None

@@ -87,7 +87,8 @@ def build_documents(app: App, *, prefix: str = "") -> DemoDocuments:
                    sales.SalesLineIn(sku=b, quantity=Decimal(12), unit_price=_price(app, uow, b, "1.5"))])
         if so.status is DocumentStatus.DRAFT:
             request = approvals.submit(uow, w, organisation=org_code, number=so.number, actor=CLERK)
-            approvals.decide(uow, request_id=request.id, approve=True, actor=MANAGER, actor_roles=["regional_manager"])
+            approvals.decide(uow, request_id=request.id, approve=True, actor=MANAGER, actor_roles=["regional_manager"],
+                             w=w)
             shipment = sales.ship(uow, w, organisation=org_code, sales_order=so.number, actor="user:wh-keeper",
                                   key=f"{key}sh1", lines=[sales.ShipLineIn(so_line=1, quantity=Decimal(30)),
                                                           sales.ShipLineIn(so_line=2, quantity=Decimal(12))])

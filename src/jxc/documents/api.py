@@ -614,7 +614,7 @@ def accept_return(organisation: OrgPath, number: NumberPath, body: SalesReturnCr
 def inbox(app: AppDep, principal: Approver, uow: ReadUowDep) -> JSONResponse:
     """Pending requests whose current level the caller may decide, for documents at their sites; oldest first."""
     pending = workflow.inbox(uow, user=principal.subject, roles=[r.value for r in principal.roles],
-                             at=app.clock.now())
+                             at=app.clock.now(), roles_of=access.roles_resolver(uow))
     shown = queries.visible(uow, {r.document_id for r in pending}, sites=_scope(uow, principal))
     rows = [(r, queries.header_by_id(uow, r.document_id)) for r in pending if r.document_id in shown]
     return JSONResponse({"requests": [
@@ -636,7 +636,8 @@ def _decide(request_id: UUID, body: DecisionIn, key: str, app: App, principal: P
             access.record_audit(uow, actor=principal.subject, action=action, resource=resource, outcome="ok",
                                 detail={"key": key, "document": row.number}, commit=False)
             request = approvals.decide(uow, request_id=request_id, approve=approve, actor=principal.subject,
-                                       actor_roles=[r.value for r in principal.roles], reason=body.reason)
+                                       actor_roles=[r.value for r in principal.roles], reason=body.reason,
+                                       roles_of=access.roles_resolver(uow), w=app.documents)
         row = queries.header_by_id(uow, request.document_id)
         data = app.policy.mask(principal, queries.resource_of(row.type),
                                ApprovalPublic.of(request, row).model_dump(mode="json"))

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import dataclasses
 import uuid
-from datetime import date
+from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 from pathlib import Path
 from typing import Annotated, Any
@@ -465,7 +465,7 @@ def approval_inbox(as_user: AsOpt = None, as_json: JsonOpt = False) -> None:
     app = current_app()
     user, roles, principal = _approver()
     with app.uow().reader() as uow:
-        pending = workflow.inbox(uow, user=user, roles=roles, at=app.clock.now())
+        pending = workflow.inbox(uow, user=user, roles=roles, at=app.clock.now(), roles_of=access.roles_resolver(uow))
         sites = queries.scope(uow, principal)
         shown_ids = queries.visible(uow, {r.document_id for r in pending}, sites=sites)
         data = [shown(queries.resource_of(r.document_type), _request(r)) for r in pending if r.document_id in shown_ids]
@@ -492,7 +492,8 @@ def _decide(request_id: str, *, approve: bool, reason: str | None, as_user: str 
                                      action="approval.decide")
             access.record_audit(uow, actor=user, action="approval.approve" if approve else "approval.reject",
                                 resource=f"approval:{rid}", outcome="ok", detail={"via": "cli"}, commit=False)
-        decided = approvals.decide(uow, request_id=rid, approve=approve, actor=user, actor_roles=roles, reason=reason)
+        decided = approvals.decide(uow, request_id=rid, approve=approve, actor=user, actor_roles=roles, reason=reason,
+                                   w=app.documents, roles_of=access.roles_resolver(uow))
         uow.commit()
     data = shown(queries.resource_of(decided.document_type), _request(decided))
     if as_json:
@@ -513,6 +514,68 @@ def approval_reject(request_id: str, reason: Annotated[str | None, typer.Option(
                     as_user: AsOpt = None, as_json: JsonOpt = False) -> None:
     """Reject the current level of a request: the document goes back to draft."""
     _decide(request_id, approve=False, reason=reason, as_user=as_user, as_json=as_json)
+
+
+def _delegator() -> Principal:
+    principal = acting_principal()
+    if principal is None or principal.username is None:
+        raise InvalidInput("field.invalid", field="--as", value="-", reason="delegations are a user's: pass --as USER")
+    current_app().policy.require(principal, "approval.decide")
+    return principal
+
+
+def _delegation(d: workflow.DelegationRecord) -> dict[str, Any]:
+    return {"id": str(d.id), "from_user": d.from_user, "to_user": d.to_user, "starts_at": d.starts_at.isoformat(),
+            "ends_at": d.ends_at.isoformat(), "document_types": list(d.document_types),
+            "revoked_at": d.revoked_at.isoformat() if d.revoked_at else None}
+
+
+@approval_app.command("delegate")
+def approval_delegate(
+    to: Annotated[str, typer.Option("--to", metavar="USER", help="Who decides in your place.")],
+    from_date: Annotated[str, typer.Option("--from-date", help="First day YYYY-MM-DD (UTC, inclusive).")],
+    to_date: Annotated[str, typer.Option("--to-date", help="Last day YYYY-MM-DD (UTC, inclusive).")],
+    doc_type: Annotated[list[str] | None, typer.Option("--type", help="Only this document type (repeatable).")] = None,
+    as_user: AsOpt = None, as_json: JsonOpt = False,
+) -> None:
+    """Delegate your approvals (as --as USER) to --to USER from --from-date through --to-date."""
+    _act_as(as_user)
+    app = current_app()
+    principal = _delegator()
+    first, last = day(from_date, field="from_date"), day(to_date, field="to_date")
+    assert first is not None and last is not None  # both options are required
+    known = {flow.document_type for flow in app.documents.flows}
+    for name in doc_type or []:
+        if name not in known:
+            raise InvalidInput("field.invalid", field="type", value=name, reason=" | ".join(sorted(known)))
+    with app.uow() as uow:
+        delegate = access.get_user(uow, to.removeprefix("user:"))
+        record = workflow.add_delegation(
+            uow, from_user=principal.subject, to_user=delegate.subject, starts_at=datetime.combine(first, time(), UTC),
+            ends_at=datetime.combine(last + timedelta(days=1), time(), UTC), document_types=doc_type or (),
+            actor=principal.subject, at=app.clock.now())
+        access.record_audit(uow, actor=principal.subject, action="delegation.add", resource=f"delegation:{record.id}",
+                            outcome="ok", detail={"via": "cli", "to_user": record.to_user}, commit=False)
+        uow.commit()
+    if as_json:
+        emit_json(_delegation(record))
+        return
+    console.print(f"{record.id}: {record.from_user} → {record.to_user} "
+                  f"{record.starts_at:%Y-%m-%d} … {last:%Y-%m-%d}", highlight=False)
+
+
+@approval_app.command("delegations")
+def approval_delegations(as_user: AsOpt = None, as_json: JsonOpt = False) -> None:
+    """Your approval delegations (as --as USER), given and received."""
+    _act_as(as_user)
+    principal = _delegator()
+    with current_app().uow().reader() as uow:
+        data = [_delegation(d) for d in workflow.list_delegations(uow, user=principal.subject)]
+    if as_json:
+        emit_json(data)
+        return
+    columns = ["id", "from_user", "to_user", "starts_at", "ends_at", "document_types", "revoked_at"]
+    table("approval delegations", columns, [[d.get(k) for k in columns] for d in data])
 
 
 # --- vouchers and periods -------------------------------------------------------------------------

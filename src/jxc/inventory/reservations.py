@@ -7,7 +7,9 @@ expire   : releases every open reservation whose time is up (status ``expired``)
 
 Reserved stock sits in its own state, so it cannot be reserved or sold again: a second
 reservation can only draw on what is still ``available`` (checked on locked balances).
-Each operation is idempotent on its key and is one transaction with its posting.
+Each operation is idempotent on its key and is one transaction with its posting; the ``*_in``
+variants (``reserve_in``, ``ship_in``, ``release_in``) run inside the caller's unit of work without
+committing, for documents that must commit everything together.
 """
 
 from __future__ import annotations
@@ -22,7 +24,7 @@ from sqlalchemy import select, update
 
 from jxc.db.uow import SqlUnitOfWork
 from jxc.inventory import tables as t
-from jxc.inventory.commands import MoveLine, PostStock, payload_hash
+from jxc.inventory.commands import MoveLine, PostingResult, PostStock, payload_hash
 from jxc.inventory.model import Bucket, Reservation, ReservationLine, ReservationStatus
 from jxc.inventory.repository import LedgerRepository
 from jxc.inventory.services import Ledger
@@ -55,6 +57,12 @@ class Reservations:
 
     # --- use cases ------------------------------------------------------------------------
     def reserve(self, uow: SqlUnitOfWork, command: Reserve) -> Reservation:
+        reservation = self.reserve_in(uow, command)
+        uow.commit()
+        return reservation
+
+    def reserve_in(self, uow: SqlUnitOfWork, command: Reserve) -> Reservation:
+        """Reserve inside the caller's unit of work without committing (for composite use cases)."""
         if command.ttl <= timedelta(0):
             raise InvalidInput("field.invalid", field="ttl", value=str(command.ttl), reason="must be positive")
         digest = payload_hash("reserve", command)
@@ -85,7 +93,6 @@ class Reservations:
              "quantity": m.quantity, "remaining": m.quantity}
             for i, m in enumerate(result.movements)
         ])
-        uow.commit()
         return self.get(uow, reservation_id)
 
     def ship(
@@ -105,6 +112,35 @@ class Reservations:
             uow, reservation_id=reservation_id, idempotency_key=idempotency_key, quantity=quantity,
             to_site=None, to_state=State.AVAILABLE, kind="release",
         )
+
+    def ship_in(
+        self, uow: SqlUnitOfWork, *, reservation_id: UUID, idempotency_key: str, quantity: Decimal | str | None = None,
+        document_ref: str | None = None,
+    ) -> tuple[Reservation, PostingResult]:
+        """Ship to ``@customer`` inside the caller's unit of work (no commit); also returns the posting."""
+        return self._close_in(
+            uow, reservation_id=reservation_id, idempotency_key=idempotency_key, quantity=quantity,
+            to_site="@customer", to_state=None, kind="ship", document_ref=document_ref,
+        )
+
+    def release_in(
+        self, uow: SqlUnitOfWork, *, reservation_id: UUID, idempotency_key: str, quantity: Decimal | str | None = None,
+        document_ref: str | None = None,
+    ) -> Reservation:
+        """Release inside the caller's unit of work (no commit)."""
+        reservation, _ = self._close_in(
+            uow, reservation_id=reservation_id, idempotency_key=idempotency_key, quantity=quantity,
+            to_site=None, to_state=State.AVAILABLE, kind="release", document_ref=document_ref,
+        )
+        return reservation
+
+    def reservable(self, uow: SqlUnitOfWork, *, item_id: UUID, site_id: UUID) -> Decimal:
+        """What a reservation naming no lot could take now: unexpired ``available`` stock outside projects."""
+        today = uow.clock.now().date()
+        candidates = uow.repository(LedgerRepository).stock_candidates(
+            item_id=item_id, site_id=site_id, state=State.AVAILABLE, project_id=None,
+        )
+        return sum((c.quantity for c in candidates if not (c.expiry_date and c.expiry_date < today)), Decimal(0))
 
     def expire(self, factory: Callable[[], SqlUnitOfWork], *, now: datetime | None = None) -> list[UUID]:
         """Release every open reservation whose expiry has passed; returns their ids."""
@@ -191,12 +227,23 @@ class Reservations:
         self, uow: SqlUnitOfWork, *, reservation_id: UUID, idempotency_key: str, quantity: Decimal | str | None,
         to_site: str | None, to_state: str | None, kind: str, document_ref: str | None = None,
     ) -> Reservation:
+        reservation, _ = self._close_in(
+            uow, reservation_id=reservation_id, idempotency_key=idempotency_key, quantity=quantity,
+            to_site=to_site, to_state=to_state, kind=kind, document_ref=document_ref,
+        )
+        uow.commit()
+        return reservation
+
+    def _close_in(
+        self, uow: SqlUnitOfWork, *, reservation_id: UUID, idempotency_key: str, quantity: Decimal | str | None,
+        to_site: str | None, to_state: str | None, kind: str, document_ref: str | None = None,
+    ) -> tuple[Reservation, PostingResult]:
         digest = payload_hash(kind, [str(reservation_id), None if quantity is None else str(quantity), to_site, to_state])
         repo = uow.repository(LedgerRepository)
         existing = repo.postings_by_key([idempotency_key]).get(idempotency_key)
         if existing is not None:
-            self.ledger._replay(uow, existing, digest)  # raises on a different payload
-            return self.get(uow, reservation_id)
+            replayed = self.ledger._replay(uow, existing, digest)  # raises on a different payload
+            return self.get(uow, reservation_id), replayed
         reservation = self.get(uow, reservation_id)
         amount = reservation.remaining if quantity is None else positive_quantity(quantity)
         parts = reservation.take(amount)
@@ -220,7 +267,7 @@ class Reservations:
             )
             for line, qty in parts
         )
-        self.ledger.post_in(
+        posted = self.ledger.post_in(
             uow, PostStock(idempotency_key=idempotency_key, kind=kind, lines=lines, document_ref=document_ref),
             digest=digest,
         )
@@ -244,5 +291,4 @@ class Reservations:
         uow.connection.execute(update(t.reservations).where(t.reservations.c.id == reservation_id).values(**values))
         if kind != "ship" and reservation.commitment_id is not None:
             self._adjust_commitment(uow, reservation.commitment_id, amount)
-        uow.commit()
-        return self.get(uow, reservation_id)
+        return self.get(uow, reservation_id), posted

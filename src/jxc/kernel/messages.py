@@ -646,3 +646,16 @@ MESSAGES.update(
         ),
     }
 )
+MESSAGES.update(
+    {
+        "workflow.not_delegator": (
+            "{actor} 不能替 {value} 委托或撤销审批委托: 只有委托人本人或管理员可以",
+            "{actor} cannot delegate or revoke for {value}: only the delegator or an administrator can",
+        ),
+        "workflow.delegation_not_found": ("找不到审批委托 {value}", "approval delegation {value} not found"),
+        "workflow.delegation_users_only": (
+            "{value} 不是用户, 不能委托审批",
+            "{value} is not a user: only users delegate approvals",
+        ),
+    }
+)

@@ -11,13 +11,14 @@ Invariants:
 - A sales return never exceeds what its shipment line shipped minus what was already returned, and
   a returned serial must have been shipped on that line. Returned stock lands in ``returned_pending``.
 - A shipment or return is counted on its order / shipment at most once.
+- An order's reservations (made when it is approved) name its own lines only.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 from enum import StrEnum
 from typing import ClassVar
@@ -126,12 +127,28 @@ class SalesOrder(Document[SalesOrderLine]):
     site: UUID
     customer: UUID | None = None
     currency: str = "CNY"
+    # Stock reserved for the order when it was approved: (order line, reservation id), in taking order.
+    reservations: tuple[tuple[int, UUID], ...] = ()
 
     def __post_init__(self) -> None:
         super().__post_init__()
         check_currency(self.currency)
         if self.channel is Channel.B2B and self.customer is None:
             raise InvalidInput("field.required", field="customer")
+        known = {line.line_no for line in self.lines}
+        for i, (line_no, _reservation) in enumerate(self.reservations):
+            if line_no not in known:
+                raise InvalidInput("document.unknown_line", field=f"reservations[{i}]", value=line_no,
+                                   number=self.number)
+
+    def reservations_of(self, line_no: int) -> tuple[UUID, ...]:
+        """The reservations holding stock for an order line, in the order they are shipped from."""
+        return tuple(reservation for n, reservation in self.reservations if n == line_no)
+
+    def with_reservations(self, reservations: Sequence[tuple[int, UUID]]) -> SalesOrder:
+        """The approved order remembering the reservations made for its lines (added to any it has)."""
+        self.require_open()
+        return replace(self, reservations=(*self.reservations, *reservations))
 
     def _started(self) -> bool:
         return any(line.shipped > 0 for line in self.lines)

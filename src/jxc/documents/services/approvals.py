@@ -24,6 +24,7 @@ from jxc.documents.model import (
     TransferOrder,
 )
 from jxc.documents.services import common as c
+from jxc.documents.services import sales
 from jxc.workflow import services as workflow
 from jxc.workflow.model import ApprovalRequest, ApprovalStatus
 
@@ -60,43 +61,50 @@ def submit(uow: SqlUnitOfWork, w: c.Wiring, *, organisation: str, number: str, a
         uow, w.flows, document_type=doc_type.value, document_id=submitted.id, document_number=submitted.number,
         organisation=org.code, amount=amount, categories=categories, requested_by=actor, at=when,
     )
-    _follow(uow, stored, request, actor=actor)
+    _follow(uow, stored, request, actor=actor, w=w)
     return request
 
 
 def decide(
     uow: SqlUnitOfWork, *, request_id: UUID, approve: bool, actor: str, actor_roles: Iterable[str],
-    reason: str | None = None,
+    reason: str | None = None, roles_of: workflow.RolesOf | None = None, w: c.Wiring | None = None,
 ) -> ApprovalRequest:
-    """Approve or reject the current level; the document follows the request's outcome."""
+    """Approve or reject the current level; the document follows the request's outcome.
+
+    With ``roles_of`` (subject → current roles, from access) the actor may also decide by a delegation
+    in force now; the decision then records ``on_behalf_of`` the delegator."""
     request = workflow.decide(uow, request_id, approve=approve, actor=actor, actor_roles=actor_roles,
-                              at=c.now(uow), reason=reason)
-    _follow_request(uow, request, actor=actor)
+                              at=c.now(uow), reason=reason, roles_of=roles_of)
+    _follow_request(uow, request, actor=actor, w=w)
     return request
 
 
 def skip_level(uow: SqlUnitOfWork, *, request_id: UUID, level_name: str, authorised_by: str,
-               reason: str) -> ApprovalRequest:
+               reason: str, w: c.Wiring | None = None) -> ApprovalRequest:
     """An authorised rule or person skips a named level (recorded with its reason)."""
     request = workflow.skip_level(uow, request_id, level_name=level_name, authorised_by=authorised_by,
                                   reason=reason, at=c.now(uow))
-    _follow_request(uow, request, actor=authorised_by)
+    _follow_request(uow, request, actor=authorised_by, w=w)
     return request
 
 
-def _follow_request(uow: SqlUnitOfWork, request: ApprovalRequest, *, actor: str) -> None:
+def _follow_request(uow: SqlUnitOfWork, request: ApprovalRequest, *, actor: str, w: c.Wiring | None) -> None:
     cls = APPROVABLE[DocumentType(request.document_type)]
-    _follow(uow, c.load(uow, cls, document_id=request.document_id), request, actor=actor)
+    _follow(uow, c.load(uow, cls, document_id=request.document_id), request, actor=actor, w=w)
 
 
-def _follow(uow: SqlUnitOfWork, stored: c.Stored, request: ApprovalRequest, *, actor: str) -> None:
+def _follow(uow: SqlUnitOfWork, stored: c.Stored, request: ApprovalRequest, *, actor: str,
+            w: c.Wiring | None) -> None:
+    """The document follows its request; an approved sales order then reserves its stock (given ``w``)."""
     document = stored.document
     if document.status is not DocumentStatus.SUBMITTED:
         return
     when = c.now(uow)
     if request.status is ApprovalStatus.APPROVED:
         approved, _ = document.approve(at=when)
-        c.save(uow, stored, approved, actor=actor, action="approve", detail={"request": str(request.id)})
+        stored = c.save(uow, stored, approved, actor=actor, action="approve", detail={"request": str(request.id)})
+        if isinstance(approved, SalesOrder) and w is not None:
+            sales.on_approved(uow, w, stored, actor=actor)
     elif request.status is ApprovalStatus.REJECTED:
         reason = request.history[-1].reason or ""
         rejected, _ = document.reject(at=when, reason=reason)

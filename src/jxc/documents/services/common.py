@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any, Protocol, TypeVar
 from uuid import UUID
@@ -86,6 +86,7 @@ class Wiring:
     books: Books = field(default_factory=Books)
     flows: tuple[FlowDefinition, ...] = field(default_factory=default_flows)
     receipt_tolerance_pct: Decimal = Decimal(0)
+    reservation_ttl: timedelta = timedelta(days=30)  # how long an approved sales order holds its stock
 
 
 @dataclass(frozen=True)

@@ -1,6 +1,8 @@
 """Sales use cases: sales order (B2B, till, online), shipment, sales return.
 
-A shipment posts stock to ``@customer`` (the ledger picks lots FEFO/FIFO when none is named),
+An approved order reserves its lines' stock at its site (FEFO/FIFO, see :func:`on_approved`); a
+shipment ships those reservations first and the rest from what is available, posting stock to
+``@customer`` (the ledger picks lots FEFO/FIFO when none is named),
 values each movement by the item's costing method, and books revenue, output VAT and cost of
 sales in one voucher. A return comes back into ``returned_pending`` at the original issue cost.
 """
@@ -17,6 +19,7 @@ from uuid import UUID
 from jxc.accounting.services import Operation
 from jxc.accounting.vouchers import Amounts, ValuedEvent
 from jxc.catalog import services as catalog
+from jxc.catalog.model import Item
 from jxc.db.uow import SqlUnitOfWork
 from jxc.documents.model import (
     Channel,
@@ -32,7 +35,9 @@ from jxc.documents.model import (
 from jxc.documents.services import common as c
 from jxc.documents.services.common import lot_key as _lot
 from jxc.documents.services.purchasing import _value
-from jxc.inventory.commands import MoveLine, PostStock
+from jxc.inventory.commands import MoveLine, MovementRecord, PostStock
+from jxc.inventory.model import ReservationStatus
+from jxc.inventory.reservations import Reservations, Reserve
 from jxc.kernel.errors import InvalidInput
 from jxc.kernel.ids import new_id
 
@@ -92,6 +97,79 @@ def create_sales_order(
     return so
 
 
+def on_approved(uow: SqlUnitOfWork, w: c.Wiring, stored: c.Stored, *, actor: str) -> c.Stored:
+    """An approved order reserves each line's quantity at its site (FEFO/FIFO: the ledger picks lots).
+
+    Approval never fails for want of stock: a line reserves what is available now (unexpired, outside
+    projects) and the shortfall is recorded in the order's history; shipping takes the reserved part
+    first and the rest from whatever is available then. Reservations live ``w.reservation_ttl``.
+    """
+    so: SalesOrder = stored.document
+    if so.reservations:
+        return stored
+    reservations = Reservations(w.ledger)
+    place = c.site_by_id(uow, so.site)
+    known = c.items(uow, sorted({line.sku for line in so.lines}))
+    made: list[tuple[int, UUID]] = []
+    detail: dict[str, dict[str, str]] = {"reservations": {}, "short": {}}
+    for line in so.lines:
+        item = known[line.sku]
+        wanted = c.base_quantity(item, line.outstanding, line.unit)
+        free = reservations.reservable(uow, item_id=item.id, site_id=so.site)
+        take = min(wanted, max(free, Decimal(0)))
+        if take > 0:
+            reservation = reservations.reserve_in(uow, Reserve(
+                idempotency_key=f"doc:{so.id}:reserve:{line.line_no}", sku=line.sku, quantity=take,
+                site=place.code, ttl=w.reservation_ttl, reference=so.number))
+            made.append((line.line_no, reservation.id))
+            detail["reservations"][str(line.line_no)] = str(reservation.id)
+        if take < wanted:
+            detail["short"][str(line.line_no)] = format(wanted - take, "f")
+    if not made and not detail["short"]:
+        return stored
+    return c.save(uow, stored, so.with_reservations(made), actor=actor, action="reserved", detail=detail)
+
+
+def cancel_sales_order(
+    uow: SqlUnitOfWork, w: c.Wiring, *, organisation: str, number: str, reason: str, actor: str,
+) -> SalesOrder:
+    """Cancel an order nothing was shipped from; what it still holds in reservation becomes available."""
+    org = c.organisation(uow, organisation)
+    stored = c.load(uow, SalesOrder, organisation_id=org.id, number=number)
+    so: SalesOrder = stored.document
+    cancelled, _ = so.cancel(at=c.now(uow), reason=reason)
+    released = _release(uow, w, so, step="cancel")
+    c.save(uow, stored, cancelled, actor=actor, action="cancel", detail={"reason": reason, "released": released})
+    return cancelled
+
+
+def close_sales_order(
+    uow: SqlUnitOfWork, w: c.Wiring, *, organisation: str, number: str, reason: str, actor: str,
+) -> SalesOrder:
+    """Short-close a partially shipped order: the rest will not ship, so its reservations are released."""
+    org = c.organisation(uow, organisation)
+    stored = c.load(uow, SalesOrder, organisation_id=org.id, number=number)
+    so: SalesOrder = stored.document
+    closed, _ = so.close(at=c.now(uow), reason=reason)
+    released = _release(uow, w, so, step="close")
+    c.save(uow, stored, closed, actor=actor, action="close", detail={"reason": reason, "released": released})
+    return closed
+
+
+def _release(uow: SqlUnitOfWork, w: c.Wiring, so: SalesOrder, *, step: str) -> dict[str, str]:
+    """Release whatever the order's reservations still hold; the quantities released, by reservation."""
+    reservations = Reservations(w.ledger)
+    released: dict[str, str] = {}
+    for _line_no, reservation_id in so.reservations:
+        held = reservations.get(uow, reservation_id)
+        if held.status is not ReservationStatus.OPEN or held.remaining <= 0:
+            continue
+        reservations.release_in(uow, reservation_id=reservation_id, idempotency_key=f"doc:{so.id}:{step}:{held.id}",
+                                document_ref=so.number)
+        released[str(reservation_id)] = format(held.remaining, "f")
+    return released
+
+
 def ship(
     uow: SqlUnitOfWork, w: c.Wiring, *, organisation: str, sales_order: str, lines: Sequence[ShipLineIn], actor: str,
     shipped_on: date | None = None, key: str | None = None,
@@ -117,14 +195,20 @@ def ship(
     place = c.site_by_id(uow, so.site)
     buyer = c.customer_by_id(uow, so.customer) if so.customer else None
     known = c.items(uow, [line.sku for line in shipment.lines])
-    posting = c.post_stock(uow, w, PostStock(
-        idempotency_key=f"doc:{shipment.id}:post", kind="sale", occurred_at=when, document_ref=shipment.number,
-        lines=tuple(MoveLine(sku=line.sku, quantity=line.quantity, unit=line.unit, from_site=place.code,
-                             to_site="@customer") for line in shipment.lines),
-    ))
-    by_line = c.by_line(posting.movements, [
-        (line.line_no, known[line.sku].id, c.base_quantity(known[line.sku], line.quantity, line.unit))
-        for line in shipment.lines])
+    # What the order reserved leaves first (reserved → @customer); the rest from what is available.
+    by_line = _ship_reserved(uow, w, so, shipment, known)
+    rest = [(line, c.base_quantity(known[line.sku], line.quantity, line.unit)
+             - sum((m.quantity for m in by_line[line.line_no]), Decimal(0))) for line in shipment.lines]
+    rest = [(line, quantity) for line, quantity in rest if quantity > 0]
+    if rest:
+        posting = c.post_stock(uow, w, PostStock(
+            idempotency_key=f"doc:{shipment.id}:post", kind="sale", occurred_at=when, document_ref=shipment.number,
+            lines=tuple(MoveLine(sku=line.sku, quantity=quantity, from_site=place.code, to_site="@customer")
+                        for line, quantity in rest),
+        ))
+        free = c.by_line(posting.movements, [(line.line_no, known[line.sku].id, quantity) for line, quantity in rest])
+        for line_no, moves in free.items():
+            by_line[line_no].extend(moves)
     c.link_movements(uow, shipment.id, ((n, m, "post") for n, ms in by_line.items() for m in ms))
     operations: dict[UUID, list[Operation]] = defaultdict(list)
     for line in shipment.lines:
@@ -238,6 +322,34 @@ def accept_return(
     return ret
 
 
+def _ship_reserved(
+    uow: SqlUnitOfWork, w: c.Wiring, so: SalesOrder, shipment: Shipment, known: dict[str, Item],
+) -> dict[int, list[MovementRecord]]:
+    """Ship each shipment line from its order line's open reservations, as far as they reach (base units)."""
+    reservations = Reservations(w.ledger)
+    held: dict[UUID, Decimal] = {}
+    by_line: dict[int, list[MovementRecord]] = {line.line_no: [] for line in shipment.lines}
+    for line in shipment.lines:
+        wanted = c.base_quantity(known[line.sku], line.quantity, line.unit)
+        for reservation_id in so.reservations_of(line.so_line):
+            if wanted <= 0:
+                break
+            if reservation_id not in held:
+                reservation = reservations.get(uow, reservation_id)
+                open_ = reservation.status is ReservationStatus.OPEN
+                held[reservation_id] = reservation.remaining if open_ else Decimal(0)
+            take = min(wanted, held[reservation_id])
+            if take <= 0:
+                continue
+            _, posting = reservations.ship_in(
+                uow, reservation_id=reservation_id, quantity=take, document_ref=shipment.number,
+                idempotency_key=f"doc:{shipment.id}:ship:{line.line_no}:{reservation_id}")
+            by_line[line.line_no].extend(sorted(posting.movements, key=lambda m: m.line_no))
+            held[reservation_id] -= take
+            wanted -= take
+    return by_line
+
+
 def _pro_rata_net(line: SalesOrderLine, quantity: Decimal) -> Decimal:
     """The net revenue of ``quantity`` of an order line (its discount shared pro rata)."""
     if quantity == line.quantity:
@@ -251,4 +363,7 @@ def _lot_number(uow: SqlUnitOfWork, w: c.Wiring, lot_id: UUID | None) -> str | N
     return w.ledger.lot_number(uow, lot_id)
 
 
-__all__ = ["SalesLineIn", "SalesReturnLineIn", "ShipLineIn", "accept_return", "create_sales_order", "ship"]
+__all__ = [
+    "SalesLineIn", "SalesReturnLineIn", "ShipLineIn", "accept_return", "cancel_sales_order", "close_sales_order",
+    "create_sales_order", "on_approved", "ship",
+]
