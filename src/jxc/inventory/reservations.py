@@ -15,12 +15,12 @@ committing, for documents that must commit everything together.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from decimal import Decimal
 from uuid import UUID
 
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, select, update
 
 from jxc.db.uow import SqlUnitOfWork
 from jxc.inventory import tables as t
@@ -35,6 +35,15 @@ from jxc.kernel.ids import new_id
 from jxc.kernel.quantity import positive_quantity
 
 DEFAULT_TTL = timedelta(hours=24)
+
+# Built once, run with parameters: SQLAlchemy compiles them a single time (the shipping path
+# of every sales document goes through here).
+_RL = t.reservation_lines
+_SELECT_RESERVATION = select(t.reservations).where(t.reservations.c.id == bindparam("rid"))
+_SELECT_LINES = (select(_RL, t.balances).join(t.balances, t.balances.c.bucket_id == _RL.c.bucket_id)
+                 .where(_RL.c.reservation_id == bindparam("rid")).order_by(_RL.c.line_no))
+_TAKE_FROM_LINE = (update(_RL).where(_RL.c.reservation_id == bindparam("rid"), _RL.c.line_no == bindparam("n"))
+                   .values(remaining=_RL.c.remaining - bindparam("taken")))
 
 
 @dataclass(frozen=True)
@@ -167,15 +176,10 @@ class Reservations:
         return expired
 
     def get(self, uow: SqlUnitOfWork, reservation_id: UUID) -> Reservation:
-        row = uow.connection.execute(select(t.reservations).where(t.reservations.c.id == reservation_id)).first()
+        row = uow.connection.execute(_SELECT_RESERVATION, {"rid": reservation_id}).first()
         if row is None:
             raise NotFound("reservation.not_found", field="reservation", value=str(reservation_id))
-        lines = uow.connection.execute(
-            select(t.reservation_lines, t.balances)
-            .join(t.balances, t.balances.c.bucket_id == t.reservation_lines.c.bucket_id)
-            .where(t.reservation_lines.c.reservation_id == reservation_id)
-            .order_by(t.reservation_lines.c.line_no)
-        )
+        lines = uow.connection.execute(_SELECT_LINES, {"rid": reservation_id})
         return Reservation(
             id=row.id, item_id=row.item_id, site_id=row.site_id, quantity=row.quantity,
             status=ReservationStatus(row.status), expires_at=row.expires_at, created_at=row.created_at,
@@ -271,16 +275,16 @@ class Reservations:
             uow, PostStock(idempotency_key=idempotency_key, kind=kind, lines=lines, document_ref=document_ref),
             digest=digest,
         )
-        rl = t.reservation_lines
         line_numbers = {line.bucket.id: i + 1 for i, line in enumerate(reservation.lines)}
+        taken: dict[UUID, Decimal] = {}
         for line, qty in parts:
-            uow.connection.execute(
-                update(rl).where(rl.c.reservation_id == reservation_id, rl.c.line_no == line_numbers[line.bucket.id])
-                .values(remaining=rl.c.remaining - qty)
-            )
+            uow.connection.execute(_TAKE_FROM_LINE, {"rid": reservation_id, "n": line_numbers[line.bucket.id],
+                                                     "taken": qty})
+            taken[line.bucket.id] = taken.get(line.bucket.id, Decimal(0)) + qty
         shipped = amount if kind == "ship" else Decimal(0)
         left = reservation.remaining - amount
         values: dict[str, object] = {"shipped": t.reservations.c.shipped + shipped}
+        status = reservation.status
         if left == 0:
             already_shipped = reservation.quantity - reservation.remaining
             status = {
@@ -291,4 +295,7 @@ class Reservations:
         uow.connection.execute(update(t.reservations).where(t.reservations.c.id == reservation_id).values(**values))
         if kind != "ship" and reservation.commitment_id is not None:
             self._adjust_commitment(uow, reservation.commitment_id, amount)
-        return self.get(uow, reservation_id), posted
+        # What was just written, without reading it back.
+        after = replace(reservation, status=status, lines=tuple(
+            replace(line, remaining=line.remaining - taken.get(line.bucket.id, Decimal(0))) for line in reservation.lines))
+        return after, posted
