@@ -21,12 +21,15 @@ from uuid import UUID
 
 def encode(value: Any) -> Any:
     """A JSON-safe copy of ``value`` (dataclasses become dicts of their init fields)."""
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return {f.name: encode(getattr(value, f.name)) for f in dataclasses.fields(value) if f.init}
-    if isinstance(value, Enum):
-        return value.value
+    if (isinstance(value, str | int | bool) and not isinstance(value, Enum)) or value is None:
+        return value
     if isinstance(value, Decimal):
         return format(value, "f")
+    names = _init_fields(type(value))  # type: ignore[arg-type]  # classes are hashable
+    if names is not None:
+        return {name: encode(getattr(value, name)) for name in names}
+    if isinstance(value, Enum):
+        return value.value
     if isinstance(value, dt.datetime | dt.date):
         return value.isoformat()
     if isinstance(value, UUID):
@@ -36,6 +39,14 @@ def encode(value: Any) -> Any:
     if isinstance(value, dict):
         return {str(k): encode(v) for k, v in value.items()}
     return value
+
+
+@cache
+def _init_fields(cls: type[Any]) -> tuple[str, ...] | None:
+    """The init field names of a dataclass type (``None`` for anything else), looked up once per type."""
+    if not dataclasses.is_dataclass(cls):
+        return None
+    return tuple(f.name for f in dataclasses.fields(cls) if f.init)
 
 
 def decode(cls: type[Any], data: Any) -> Any:

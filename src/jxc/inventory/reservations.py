@@ -124,12 +124,15 @@ class Reservations:
 
     def ship_in(
         self, uow: SqlUnitOfWork, *, reservation_id: UUID, idempotency_key: str, quantity: Decimal | str | None = None,
-        document_ref: str | None = None,
+        document_ref: str | None = None, known: Reservation | None = None,
     ) -> tuple[Reservation, PostingResult]:
-        """Ship to ``@customer`` inside the caller's unit of work (no commit); also returns the posting."""
+        """Ship to ``@customer`` inside the caller's unit of work (no commit); also returns the posting.
+
+        ``known``: the reservation as the caller read it in this same transaction (saves reading it again).
+        """
         return self._close_in(
             uow, reservation_id=reservation_id, idempotency_key=idempotency_key, quantity=quantity,
-            to_site="@customer", to_state=None, kind="ship", document_ref=document_ref,
+            to_site="@customer", to_state=None, kind="ship", document_ref=document_ref, known=known,
         )
 
     def release_in(
@@ -241,6 +244,7 @@ class Reservations:
     def _close_in(
         self, uow: SqlUnitOfWork, *, reservation_id: UUID, idempotency_key: str, quantity: Decimal | str | None,
         to_site: str | None, to_state: str | None, kind: str, document_ref: str | None = None,
+        known: Reservation | None = None,
     ) -> tuple[Reservation, PostingResult]:
         digest = payload_hash(kind, [str(reservation_id), None if quantity is None else str(quantity), to_site, to_state])
         repo = uow.repository(LedgerRepository)
@@ -248,7 +252,7 @@ class Reservations:
         if existing is not None:
             replayed = self.ledger._replay(uow, existing, digest)  # raises on a different payload
             return self.get(uow, reservation_id), replayed
-        reservation = self.get(uow, reservation_id)
+        reservation = known if known is not None and known.id == reservation_id else self.get(uow, reservation_id)
         amount = reservation.remaining if quantity is None else positive_quantity(quantity)
         parts = reservation.take(amount)
         site_codes = self.ledger.sites.by_id(uow, [reservation.site_id])

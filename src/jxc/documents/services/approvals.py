@@ -49,7 +49,6 @@ def submit(uow: SqlUnitOfWork, w: c.Wiring, *, organisation: str, number: str, a
     document: Document[Any] = stored.document
     when = c.now(uow)
     submitted, _ = document.submit(at=when)
-    stored = c.save(uow, stored, submitted, actor=actor, action="submit")
     if doc_type is DocumentType.STOCKTAKE:
         from jxc.documents.services.stocktake import variance_value  # stocktake builds on this module
 
@@ -61,7 +60,14 @@ def submit(uow: SqlUnitOfWork, w: c.Wiring, *, organisation: str, number: str, a
         uow, w.flows, document_type=doc_type.value, document_id=submitted.id, document_number=submitted.number,
         organisation=org.code, amount=amount, categories=categories, requested_by=actor, at=when,
     )
-    _follow(uow, stored, request, actor=actor, w=w)
+    if request.status is ApprovalStatus.APPROVED:  # a flow without levels: one save, both steps in the history
+        c.record(uow, submitted.id, actor=actor, action="submit", detail={})
+        approved, _ = submitted.approve(at=when)
+        stored = c.save(uow, stored, approved, actor=actor, action="approve", detail={"request": str(request.id)})
+        if isinstance(approved, SalesOrder):
+            sales.on_approved(uow, w, stored, actor=actor)
+    else:
+        c.save(uow, stored, submitted, actor=actor, action="submit")
     return request
 
 

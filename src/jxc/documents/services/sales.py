@@ -36,7 +36,7 @@ from jxc.documents.services import common as c
 from jxc.documents.services.common import lot_key as _lot
 from jxc.documents.services.purchasing import _value
 from jxc.inventory.commands import MoveLine, MovementRecord, PostStock
-from jxc.inventory.model import ReservationStatus
+from jxc.inventory.model import Reservation, ReservationStatus
 from jxc.inventory.reservations import Reservations, Reserve
 from jxc.kernel.errors import InvalidInput
 from jxc.kernel.ids import new_id
@@ -328,6 +328,7 @@ def _ship_reserved(
     """Ship each shipment line from its order line's open reservations, as far as they reach (base units)."""
     reservations = Reservations(w.ledger)
     held: dict[UUID, Decimal] = {}
+    read: dict[UUID, Reservation] = {}
     by_line: dict[int, list[MovementRecord]] = {line.line_no: [] for line in shipment.lines}
     for line in shipment.lines:
         wanted = c.base_quantity(known[line.sku], line.quantity, line.unit)
@@ -335,15 +336,16 @@ def _ship_reserved(
             if wanted <= 0:
                 break
             if reservation_id not in held:
-                reservation = reservations.get(uow, reservation_id)
+                reservation = read[reservation_id] = reservations.get(uow, reservation_id)
                 open_ = reservation.status is ReservationStatus.OPEN
                 held[reservation_id] = reservation.remaining if open_ else Decimal(0)
             take = min(wanted, held[reservation_id])
             if take <= 0:
                 continue
-            _, posting = reservations.ship_in(
+            read[reservation_id], posting = reservations.ship_in(
                 uow, reservation_id=reservation_id, quantity=take, document_ref=shipment.number,
-                idempotency_key=f"doc:{shipment.id}:ship:{line.line_no}:{reservation_id}")
+                idempotency_key=f"doc:{shipment.id}:ship:{line.line_no}:{reservation_id}",
+                known=read[reservation_id])
             by_line[line.line_no].extend(sorted(posting.movements, key=lambda m: m.line_no))
             held[reservation_id] -= take
             wanted -= take
