@@ -66,6 +66,12 @@ class Directory:
     def items(self, uow: SqlUnitOfWork, skus: Sequence[str]) -> dict[str, Item]:
         return self._items.get_many(skus, lambda keys: catalog.items_by_sku(uow, keys))
 
+    def supplier(self, uow: SqlUnitOfWork, code: str) -> Any:
+        return self._suppliers.get_many([code], lambda keys: {k: catalog.get_supplier(uow, k) for k in keys})[code]
+
+    def customer(self, uow: SqlUnitOfWork, code: str) -> Any:
+        return self._customers.get_many([code], lambda keys: {k: catalog.get_customer(uow, k) for k in keys})[code]
+
     def supplier_by_id(self, uow: SqlUnitOfWork, supplier_id: UUID) -> Any:
         return self._suppliers.get_many([supplier_id], lambda keys: {
             k: catalog.get_supplier_by_id(uow, k) for k in keys})[supplier_id]
@@ -289,6 +295,16 @@ def site(uow: SqlUnitOfWork, code: str, *, field: str = "site") -> Site:
 
 def site_by_id(uow: SqlUnitOfWork, site_id: UUID) -> Site:
     return _directory.site_by_id(uow, site_id)
+
+
+def supplier(uow: SqlUnitOfWork, code: str) -> Any:
+    """The supplier with ``code`` (``NotFound("supplier.not_found")`` otherwise)."""
+    return _directory.supplier(uow, code)
+
+
+def customer(uow: SqlUnitOfWork, code: str) -> Any:
+    """The customer with ``code`` (``NotFound("customer.not_found")`` otherwise)."""
+    return _directory.customer(uow, code)
 
 
 def supplier_by_id(uow: SqlUnitOfWork, supplier_id: UUID) -> Any:

@@ -18,7 +18,6 @@ from uuid import UUID
 from jxc.accounting import valuation as v
 from jxc.accounting.services import Operation, PoolKey, StoredVoucher, cost_method
 from jxc.accounting.vouchers import Amounts, ValuedEvent
-from jxc.catalog import services as catalog
 from jxc.catalog.model import Item
 from jxc.db.uow import SqlUnitOfWork
 from jxc.documents.model import (
@@ -92,7 +91,7 @@ def create_purchase_order(
     if (found := c.find_by_key(uow, PurchaseOrder, key)) is not None:
         return found
     org = c.organisation(uow, organisation)
-    vendor = catalog.get_supplier(uow, supplier)
+    vendor = c.supplier(uow, supplier)
     place = c.site(uow, site)
     if place.organisation_id != org.id:
         raise InvalidInput("document.site_not_in_organisation", field="site", value=site, org=organisation)

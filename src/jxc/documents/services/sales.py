@@ -18,7 +18,6 @@ from uuid import UUID
 
 from jxc.accounting.services import Operation
 from jxc.accounting.vouchers import Amounts, ValuedEvent
-from jxc.catalog import services as catalog
 from jxc.catalog.model import Item
 from jxc.db.uow import SqlUnitOfWork
 from jxc.documents.model import (
@@ -76,7 +75,7 @@ def create_sales_order(
     place = c.site(uow, site)
     if place.organisation_id != org.id:
         raise InvalidInput("document.site_not_in_organisation", field="site", value=site, org=organisation)
-    buyer = catalog.get_customer(uow, customer) if customer else None
+    buyer = c.customer(uow, customer) if customer else None
     try:
         sales_channel = Channel(channel)
     except ValueError:
