@@ -438,10 +438,33 @@ def _execute(
                          resource=f"document:{organisation}/{number}", key=key)
         replayed = queries.by_key(uow, key) is not None
         created = run(uow, principal.subject)
-        response = _detail(app, uow, principal, owner, created.number, status_code=200 if replayed else 201,
-                           replayed=replayed)
+        response = _created(app, uow, principal, organisation_id=owner.id, number=created.number, replayed=replayed)
         uow.commit()
     return response
+
+
+def _create(
+    app: App, principal: Principal, key: str, *, doc_type: DocumentType, site: str, site_field: str = "site",
+    run: Callable[[SqlUnitOfWork], tuple[UUID, str]],
+) -> JSONResponse:
+    """Create a draft at ``site`` in one transaction: the site exists, the caller may write there
+    (audited), the service runs (``run`` returns the new document's organisation id and number)."""
+    with app.uow() as uow:
+        c.site(uow, site, field=site_field)
+        _authorise_write(app, uow, principal, doc_type=doc_type, site=site, action="document.create",
+                         resource=f"{doc_type.value}:{key}", key=key)
+        replayed = queries.by_key(uow, key) is not None
+        organisation_id, number = run(uow)
+        response = _created(app, uow, principal, organisation_id=organisation_id, number=number, replayed=replayed)
+        uow.commit()
+    return response
+
+
+def _created(app: App, uow: SqlUnitOfWork, principal: Principal, *, organisation_id: UUID, number: str,
+             replayed: bool) -> JSONResponse:
+    """The new document's detail: 201, or 200 marked as a replay when its key had been used."""
+    return _detail(app, uow, principal, c.organisation_by_id(uow, organisation_id), number,
+                   status_code=200 if replayed else 201, replayed=replayed)
 
 
 # --- documents: reads -----------------------------------------------------------------------------
@@ -485,11 +508,8 @@ def create_purchase_order(body: PurchaseOrderCreate, key: IdempotencyKey, app: A
                           principal: DocumentWriter) -> JSONResponse:
     """A draft purchase order (采购订单); submit it for approval next."""
     _check_amounts(body.lines)
-    with app.uow() as uow:
-        c.site(uow, body.site)
-        _authorise_write(app, uow, principal, doc_type=DocumentType.PURCHASE_ORDER, site=body.site,
-                         action="document.create", resource=f"purchase_order:{key}", key=key)
-        replayed = queries.by_key(uow, key) is not None
+
+    def run(uow: SqlUnitOfWork) -> tuple[UUID, str]:
         po = purchasing.create_purchase_order(
             uow, organisation=body.organisation, supplier=body.supplier, site=body.site, actor=principal.subject,
             key=key, lines=[purchasing.OrderLineIn(
@@ -497,10 +517,9 @@ def create_purchase_order(body: PurchaseOrderCreate, key: IdempotencyKey, app: A
                 unit=line.unit, vat_rate=line.vat_rate,
                 schedule=tuple((slot.date, slot.quantity) for slot in line.schedule)) for line in body.lines],
         )
-        response = _detail(app, uow, principal, c.organisation_by_id(uow, po.organisation), po.number,
-                           status_code=200 if replayed else 201, replayed=replayed)
-        uow.commit()
-    return response
+        return po.organisation, po.number
+
+    return _create(app, principal, key, doc_type=DocumentType.PURCHASE_ORDER, site=body.site, run=run)
 
 
 @router.post("/sales-orders", response_model=DocumentDetailPublic, status_code=201, responses=REPLAYED)
@@ -508,11 +527,8 @@ def create_sales_order(body: SalesOrderCreate, key: IdempotencyKey, app: AppDep,
                        principal: DocumentWriter) -> JSONResponse:
     """A draft sales order (销售订单) from a B2B customer, a till or an online shop."""
     _check_amounts(body.lines)
-    with app.uow() as uow:
-        c.site(uow, body.site)
-        _authorise_write(app, uow, principal, doc_type=DocumentType.SALES_ORDER, site=body.site,
-                         action="document.create", resource=f"sales_order:{key}", key=key)
-        replayed = queries.by_key(uow, key) is not None
+
+    def run(uow: SqlUnitOfWork) -> tuple[UUID, str]:
         so = sales.create_sales_order(
             uow, organisation=body.organisation, site=body.site, customer=body.customer, channel=body.channel,
             actor=principal.subject, key=key,
@@ -520,10 +536,9 @@ def create_sales_order(body: SalesOrderCreate, key: IdempotencyKey, app: AppDep,
                                      unit=line.unit, vat_rate=line.vat_rate, discount=line.discount)
                    for line in body.lines],
         )
-        response = _detail(app, uow, principal, c.organisation_by_id(uow, so.organisation), so.number,
-                           status_code=200 if replayed else 201, replayed=replayed)
-        uow.commit()
-    return response
+        return so.organisation, so.number
+
+    return _create(app, principal, key, doc_type=DocumentType.SALES_ORDER, site=body.site, run=run)
 
 
 @router.post("/documents/{organisation}/{number}/submit", response_model=DocumentDetailPublic, responses=REPLAYED)

@@ -20,6 +20,7 @@ from collections.abc import Callable
 from decimal import Decimal
 from enum import StrEnum
 from typing import Annotated
+from uuid import UUID
 
 from fastapi import APIRouter, Depends
 from fastapi.responses import JSONResponse
@@ -42,6 +43,7 @@ from jxc.documents.api import (
     OrgPath,
     Text,
     _authorise_write,
+    _create,
     _detail,
     _replayed,
 )
@@ -165,20 +167,17 @@ def create_transfer_order(body: TransferCreate, key: IdempotencyKey, app: AppDep
     """A draft transfer order (调拨单), numbered by the sending organisation; intercompany when the owners differ.
 
     Checked as ``transfer_out`` at the sending site. Submit it for approval next."""
-    with app.uow() as uow:
-        c.site(uow, body.from_site, field="from_site")
-        _authorise_write(app, uow, principal, doc_type=DocumentType.TRANSFER_ORDER, site=body.from_site,
-                         action="document.create", resource=f"transfer_order:{key}", key=key)
-        replayed = queries.by_key(uow, key) is not None
+
+    def run(uow: SqlUnitOfWork) -> tuple[UUID, str]:
         order = transfers.create_transfer(
             uow, from_site=body.from_site, to_site=body.to_site, actor=principal.subject, key=key,
             same_lot=body.same_lot, transfer_price_rule=body.transfer_price_rule.value, markup_pct=body.markup_pct,
             lines=[transfers.TransferLineIn(sku=x.sku, quantity=x.quantity, unit=x.unit, lot=x.lot)
                    for x in body.lines])
-        response = _detail(app, uow, principal, c.organisation_by_id(uow, order.from_org), order.number,
-                           status_code=200 if replayed else 201, replayed=replayed)
-        uow.commit()
-    return response
+        return order.from_org, order.number
+
+    return _create(app, principal, key, doc_type=DocumentType.TRANSFER_ORDER, site=body.from_site,
+                   site_field="from_site", run=run)
 
 
 def _quantities(lines: list[TransferQuantityIn]) -> list[TransferQuantity]:

@@ -36,6 +36,7 @@ from jxc.documents.api import (
     ReceiptCreate,
     Text,
     _authorise_write,
+    _created,
     _detail,
 )
 from jxc.documents.model import DocumentType
@@ -130,10 +131,10 @@ def _source(uow: SqlUnitOfWork, organisation: str, number: str, expects: Documen
     return row
 
 
-def _created(app: App, uow: SqlUnitOfWork, principal: Principal, document: Any, replayed: bool) -> JSONResponse:
-    owner = c.organisation_by_id(uow, document.organisation)
-    return _detail(app, uow, principal, owner, document.number, status_code=200 if replayed else 201,
-                   replayed=replayed)
+def _created_document(app: App, uow: SqlUnitOfWork, principal: Principal, document: Any,
+                      replayed: bool) -> JSONResponse:
+    return _created(app, uow, principal, organisation_id=document.organisation, number=document.number,
+                    replayed=replayed)
 
 
 # --- shipping notices -----------------------------------------------------------------------------
@@ -151,7 +152,7 @@ def announce_shipment(organisation: OrgPath, number: NumberPath, body: ShippingN
             uow, app.documents, organisation=organisation, purchase_order=number, eta=body.eta,
             actor=principal.subject, key=key,
             lines=[notices.NoticeLineIn(x.po_line, x.quantity, x.promised_date) for x in body.lines])
-        response = _created(app, uow, principal, notice, replayed)
+        response = _created_document(app, uow, principal, notice, replayed)
         uow.commit()
     return response
 
@@ -190,7 +191,7 @@ def receive_against_notice(organisation: OrgPath, number: NumberPath, body: Rece
             uow, app.documents, organisation=organisation, asn=number, actor=principal.subject,
             received_on=body.received_on, key=key,
             lines=[purchasing.ReceiveLineIn(**line.model_dump()) for line in body.lines])
-        response = _created(app, uow, principal, receipt, replayed)
+        response = _created_document(app, uow, principal, receipt, replayed)
         uow.commit()
     return response
 
@@ -223,7 +224,7 @@ def create_requisition(body: RequisitionCreate, key: IdempotencyKey, app: AppDep
         requisition = requisitions.create_requisition(
             uow, organisation=body.organisation, site=body.site, actor=principal.subject, key=key,
             lines=[requisitions.RequisitionLineIn(**line.model_dump()) for line in body.lines])
-        response = _created(app, uow, principal, requisition, replayed)
+        response = _created_document(app, uow, principal, requisition, replayed)
         uow.commit()
     return response
 
@@ -246,6 +247,6 @@ def convert_requisition(organisation: OrgPath, number: NumberPath, body: Convers
         po = requisitions.convert_to_purchase_order(
             uow, app.documents, organisation=organisation, requisition=number, supplier=body.supplier,
             prices=prices, vat_rate=body.vat_rate, actor=principal.subject, key=key)
-        response = _created(app, uow, principal, po, replayed)
+        response = _created_document(app, uow, principal, po, replayed)
         uow.commit()
     return response
