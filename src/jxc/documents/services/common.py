@@ -13,8 +13,9 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any, Protocol, TypeVar
 from uuid import UUID
+from weakref import WeakKeyDictionary
 
-from sqlalchemy import bindparam, insert, select, update
+from sqlalchemy import Engine, bindparam, insert, select, update
 
 from jxc.accounting.services import Books
 from jxc.catalog import services as catalog
@@ -81,7 +82,16 @@ class Directory:
             k: catalog.get_customer_by_id(uow, k) for k in keys})[customer_id]
 
 
-_directory = Directory()
+# One directory per database: codes are only unique within one, and a process may hold several
+# (tests, benchmarks, a demo built beside a live database).
+_directories: WeakKeyDictionary[Engine, Directory] = WeakKeyDictionary()
+
+
+def _directory(uow: SqlUnitOfWork) -> Directory:
+    found = _directories.get(uow.engine)
+    if found is None:
+        found = _directories[uow.engine] = Directory()
+    return found
 
 
 @dataclass
@@ -279,40 +289,40 @@ def post_stock(uow: SqlUnitOfWork, w: Wiring, command: PostStock) -> PostingResu
 
 
 def organisation(uow: SqlUnitOfWork, code: str) -> Organisation:
-    return _directory.organisation(uow, code)
+    return _directory(uow).organisation(uow, code)
 
 
 def organisation_by_id(uow: SqlUnitOfWork, organisation_id: UUID) -> Organisation:
-    return _directory.organisation_by_id(uow, organisation_id)
+    return _directory(uow).organisation_by_id(uow, organisation_id)
 
 
 def site(uow: SqlUnitOfWork, code: str, *, field: str = "site") -> Site:
-    found = _directory.sites(uow, [code]).get(code)
+    found = _directory(uow).sites(uow, [code]).get(code)
     if found is None or found.virtual_role is not None:
         raise NotFound("site.not_found", field=field, value=code)
     return found
 
 
 def site_by_id(uow: SqlUnitOfWork, site_id: UUID) -> Site:
-    return _directory.site_by_id(uow, site_id)
+    return _directory(uow).site_by_id(uow, site_id)
 
 
 def supplier(uow: SqlUnitOfWork, code: str) -> Any:
     """The supplier with ``code`` (``NotFound("supplier.not_found")`` otherwise)."""
-    return _directory.supplier(uow, code)
+    return _directory(uow).supplier(uow, code)
 
 
 def customer(uow: SqlUnitOfWork, code: str) -> Any:
     """The customer with ``code`` (``NotFound("customer.not_found")`` otherwise)."""
-    return _directory.customer(uow, code)
+    return _directory(uow).customer(uow, code)
 
 
 def supplier_by_id(uow: SqlUnitOfWork, supplier_id: UUID) -> Any:
-    return _directory.supplier_by_id(uow, supplier_id)
+    return _directory(uow).supplier_by_id(uow, supplier_id)
 
 
 def customer_by_id(uow: SqlUnitOfWork, customer_id: UUID) -> Any:
-    return _directory.customer_by_id(uow, customer_id)
+    return _directory(uow).customer_by_id(uow, customer_id)
 
 
 def owning_organisation(uow: SqlUnitOfWork, place: Site, *, field: str = "site") -> Organisation:
@@ -322,7 +332,7 @@ def owning_organisation(uow: SqlUnitOfWork, place: Site, *, field: str = "site")
 
 
 def items(uow: SqlUnitOfWork, skus: Sequence[str], *, field: str = "lines") -> dict[str, Item]:
-    found = _directory.items(uow, skus)
+    found = _directory(uow).items(uow, skus)
     for i, sku in enumerate(skus):
         if sku not in found:
             raise NotFound("item.not_found", field=f"{field}[{i}].sku", value=sku)
