@@ -27,6 +27,7 @@ from jxc.accounting import valuation as v
 from jxc.accounting.chart import AccountMapping, Chart, default_chart, default_mapping
 from jxc.accounting.periods import Period
 from jxc.accounting.vouchers import ValuedEvent, Voucher, voucher_for_document, voucher_number
+from jxc.db.prepared import Prepared
 from jxc.db.types import Qty
 from jxc.db.uow import SqlUnitOfWork
 from jxc.documents.codec import decode, encode
@@ -36,23 +37,30 @@ from jxc.kernel.money import ZERO
 
 INVENTORY_ACCOUNTS = ("1402", "1405", "1406")
 
-# Built once and given values as parameters, so SQLAlchemy compiles each of them once.
-_INSERT_VALUATION = insert(t.fin_valuations)
-_INSERT_POOL = insert(t.fin_pools)
-_UPDATE_POOL = update(t.fin_pools).where(
+# Built once and run on the driver cursor (``jxc.db.prepared``): every valued document writes these.
+_POOL_VALUES = ["method", "quantity", "value", "layers", "version"]
+_INSERT_VALUATION = Prepared.insert(t.fin_valuations, [
+    "id", "organisation_id", "item_id", "flow", "method", "quantity", "amount", "expensed", "value_delta", "layers",
+    "document_id", "occurred_on", "created_at"])
+_INSERT_POOL = Prepared.insert(t.fin_pools, ["organisation_id", "item_id", *_POOL_VALUES])
+_UPDATE_POOL = Prepared(update(t.fin_pools).where(
     t.fin_pools.c.organisation_id == bindparam("org"), t.fin_pools.c.item_id == bindparam("item"),
-    t.fin_pools.c.version == bindparam("expected"))
-_INSERT_VOUCHER = insert(t.fin_vouchers)
-_INSERT_VOUCHER_LINE = insert(t.fin_voucher_lines)
-_SELECT_POOL = select(t.fin_pools).where(t.fin_pools.c.organisation_id == bindparam("org"),
-                                         t.fin_pools.c.item_id == bindparam("item"))
+    t.fin_pools.c.version == bindparam("expected")), column_keys=_POOL_VALUES)
+_INSERT_VOUCHER = Prepared.insert(t.fin_vouchers, [
+    "id", "organisation_id", "number", "word", "period", "seq", "voucher_date", "kind", "document_id",
+    "document_ref", "total", "created_at"])
+_INSERT_VOUCHER_LINE = Prepared.insert(t.fin_voucher_lines, [
+    "voucher_id", "line_no", "account", "debit", "credit", "summary_zh", "summary_en", "dims"])
+_SELECT_POOL = Prepared(select(t.fin_pools).where(t.fin_pools.c.organisation_id == bindparam("org"),
+                                                  t.fin_pools.c.item_id == bindparam("item")))
 _VS = t.fin_voucher_sequences
-_NEXT_VOUCHER_SEQ = (update(_VS).where(_VS.c.organisation_id == bindparam("org"), _VS.c.period == bindparam("in_period"),
-                                       _VS.c.word == bindparam("in_word"))
-                     .values(last_seq=_VS.c.last_seq + 1).returning(_VS.c.last_seq))
+_NEXT_VOUCHER_SEQ = Prepared(
+    update(_VS).where(_VS.c.organisation_id == bindparam("org"), _VS.c.period == bindparam("in_period"),
+                      _VS.c.word == bindparam("in_word"))
+    .values(last_seq=_VS.c.last_seq + 1).returning(_VS.c.last_seq))
 _PE = t.fin_period_events
-_PERIOD_EVENTS = (select(_PE.c.period, _PE.c.action).where(_PE.c.organisation_id == bindparam("org"))
-                  .order_by(_PE.c.at, _PE.c.id))
+_PERIOD_EVENTS = Prepared(select(_PE.c.period, _PE.c.action).where(_PE.c.organisation_id == bindparam("org"))
+                           .order_by(_PE.c.at, _PE.c.id))
 
 
 @dataclass(frozen=True)
@@ -79,7 +87,7 @@ class Books:
 
     def pool(self, uow: SqlUnitOfWork, key: PoolKey, *, method: v.CostMethod) -> tuple[v.Pool, int]:
         """The pool and its version (a new, empty pool of ``method`` at version 0)."""
-        row = uow.connection.execute(_SELECT_POOL, {"org": key.organisation_id, "item": key.item_id}).first()
+        row = _SELECT_POOL.run(uow.connection, {"org": key.organisation_id, "item": key.item_id}).first()
         if row is None:
             return v.Pool(method=method), 0
         layers = tuple(decode(v.Layer, layer) for layer in row.layers)
@@ -104,8 +112,7 @@ class Books:
                 "layers": encode(valuation.layers), "document_id": document_id, "occurred_on": on,
                 "created_at": uow.clock.now(),
             })
-        if rows:
-            uow.connection.execute(_INSERT_VALUATION, rows)
+        _INSERT_VALUATION.run_many(uow.connection, rows)
         self._save_pool(uow, key, pool, version)
         return results
 
@@ -124,10 +131,10 @@ class Books:
                   "layers": [encode(layer) for layer in pool.layers if layer.quantity or layer.value],
                   "version": version + 1}
         if version == 0:
-            uow.connection.execute(_INSERT_POOL, {"organisation_id": key.organisation_id, "item_id": key.item_id,
+            _INSERT_POOL.run(uow.connection, {"organisation_id": key.organisation_id, "item_id": key.item_id,
                                                   **values})
             return
-        done = uow.connection.execute(_UPDATE_POOL, {"org": key.organisation_id, "item": key.item_id,
+        done = _UPDATE_POOL.run(uow.connection, {"org": key.organisation_id, "item": key.item_id,
                                                      "expected": version, **values})
         if done.rowcount != 1:
             raise Conflict("valuation.concurrent_update", field="item", value=str(key.item_id))
@@ -151,13 +158,13 @@ class Books:
         voucher = replace(voucher, seq=seq, preparer=preparer)
         number = voucher_number(first.organisation, period=period, seq=seq, word=voucher.word)
         voucher_id = new_id()
-        uow.connection.execute(_INSERT_VOUCHER, {
+        _INSERT_VOUCHER.run(uow.connection, {
             "id": voucher_id, "organisation_id": organisation_id, "number": number, "word": voucher.word,
             "period": period, "seq": seq, "voucher_date": voucher.date, "kind": voucher.kind,
             "document_id": document_id, "document_ref": voucher.document_ref, "total": voucher.total_debit,
             "created_at": uow.clock.now(),
         })
-        uow.connection.execute(_INSERT_VOUCHER_LINE, [
+        _INSERT_VOUCHER_LINE.run_many(uow.connection, [
             {"voucher_id": voucher_id, "line_no": i, "account": line.account.code, "debit": line.debit,
              "credit": line.credit, "summary_zh": line.summary_zh[:200], "summary_en": line.summary_en[:200],
              "dims": {k: str(getattr(line, k)) for k in ("partner", "item", "site", "department", "quantity")
@@ -168,7 +175,7 @@ class Books:
 
     def _next_seq(self, uow: SqlUnitOfWork, organisation_id: UUID, period: str, word: str) -> int:
         s = t.fin_voucher_sequences
-        seq = uow.connection.execute(_NEXT_VOUCHER_SEQ, {"org": organisation_id, "in_period": period,
+        seq = _NEXT_VOUCHER_SEQ.run(uow.connection, {"org": organisation_id, "in_period": period,
                                                          "in_word": word}).scalar()
         if seq is None:
             uow.connection.execute(insert(s), {"organisation_id": organisation_id, "period": period, "word": word,
@@ -249,7 +256,7 @@ class Books:
 
     def closed_through(self, uow: SqlUnitOfWork, organisation_id: UUID) -> str | None:
         """The latest closed period ("2026-11") of an organisation, or ``None``."""
-        rows = uow.connection.execute(_PERIOD_EVENTS, {"org": organisation_id}).all()
+        rows = _PERIOD_EVENTS.run(uow.connection, {"org": organisation_id}).rows
         latest: str | None = None
         for period, action in rows:
             if action == "close":

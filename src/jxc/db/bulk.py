@@ -62,22 +62,22 @@ def execute(connection: Connection, sql: str, params: Sequence[Any] = ()) -> lis
         cursor.execute(sql, tuple(params))
         return cursor.fetchall() if cursor.description is not None else []
     except connection.dialect.loaded_dbapi.Error as error:
-        raise _translated(connection, sql, params, error) from error
+        raise translated_error(connection, sql, params, error) from error
     finally:
         cursor.close()
 
 
-def execute_many(connection: Connection, sql: str, rows: Sequence[Sequence[Any]]) -> None:
+def execute_many(connection: Connection, sql: str, rows: Sequence[Any]) -> None:
     cursor = _cursor(connection)
     try:
         cursor.executemany(sql, rows)
     except connection.dialect.loaded_dbapi.Error as error:
-        raise _translated(connection, sql, rows[:3], error) from error
+        raise translated_error(connection, sql, rows[:3], error) from error
     finally:
         cursor.close()
 
 
-def _translated(connection: Connection, sql: str, params: Any, error: Exception) -> Exception:
+def translated_error(connection: Connection, sql: str, params: Any, error: Exception) -> Exception:
     """The driver's error as SQLAlchemy's (IntegrityError, OperationalError …), as callers expect."""
     return DBAPIError.instance(sql, params, error, connection.dialect.loaded_dbapi.Error)
 

@@ -22,6 +22,7 @@ from uuid import UUID
 
 from sqlalchemy import bindparam, select, update
 
+from jxc.db.prepared import Prepared
 from jxc.db.uow import SqlUnitOfWork
 from jxc.inventory import tables as t
 from jxc.inventory.commands import MoveLine, PostingResult, PostStock, payload_hash
@@ -36,14 +37,21 @@ from jxc.kernel.quantity import positive_quantity
 
 DEFAULT_TTL = timedelta(hours=24)
 
-# Built once, run with parameters: SQLAlchemy compiles them a single time (the shipping path
-# of every sales document goes through here).
-_RL = t.reservation_lines
-_SELECT_RESERVATION = select(t.reservations).where(t.reservations.c.id == bindparam("rid"))
-_SELECT_LINES = (select(_RL, t.balances).join(t.balances, t.balances.c.bucket_id == _RL.c.bucket_id)
-                 .where(_RL.c.reservation_id == bindparam("rid")).order_by(_RL.c.line_no))
-_TAKE_FROM_LINE = (update(_RL).where(_RL.c.reservation_id == bindparam("rid"), _RL.c.line_no == bindparam("n"))
-                   .values(remaining=_RL.c.remaining - bindparam("taken")))
+# Built once and run on the driver cursor (``jxc.db.prepared``): the shipping path of every
+# sales document goes through here.
+_RL, _R, _B = t.reservation_lines, t.reservations, t.balances
+_SELECT_RESERVATION = Prepared(select(_R).where(_R.c.id == bindparam("rid")))
+_SELECT_LINES = Prepared(
+    select(_RL.c.quantity, _RL.c.remaining, _B.c.owner_id, _B.c.site_id, _B.c.item_id, _B.c.state, _B.c.bin_id,
+           _B.c.lot_id, _B.c.serial, _B.c.project_id)
+    .join_from(_RL, _B, _B.c.bucket_id == _RL.c.bucket_id)
+    .where(_RL.c.reservation_id == bindparam("rid")).order_by(_RL.c.line_no))
+_TAKE_FROM_LINE = Prepared(
+    update(_RL).where(_RL.c.reservation_id == bindparam("rid"), _RL.c.line_no == bindparam("n"))
+    .values(remaining=_RL.c.remaining - bindparam("taken")))
+_RECORD_SHIPPED = Prepared(update(_R).where(_R.c.id == bindparam("rid")).values(shipped=_R.c.shipped + bindparam("add")))
+_CLOSE = Prepared(update(_R).where(_R.c.id == bindparam("rid")).values(
+    shipped=_R.c.shipped + bindparam("add"), status=bindparam("new_status"), closed_at=bindparam("at")))
 
 
 @dataclass(frozen=True)
@@ -179,10 +187,10 @@ class Reservations:
         return expired
 
     def get(self, uow: SqlUnitOfWork, reservation_id: UUID) -> Reservation:
-        row = uow.connection.execute(_SELECT_RESERVATION, {"rid": reservation_id}).first()
+        row = _SELECT_RESERVATION.run(uow.connection, {"rid": reservation_id}).first()
         if row is None:
             raise NotFound("reservation.not_found", field="reservation", value=str(reservation_id))
-        lines = uow.connection.execute(_SELECT_LINES, {"rid": reservation_id})
+        lines = _SELECT_LINES.run(uow.connection, {"rid": reservation_id}).rows
         return Reservation(
             id=row.id, item_id=row.item_id, site_id=row.site_id, quantity=row.quantity,
             status=ReservationStatus(row.status), expires_at=row.expires_at, created_at=row.created_at,
@@ -275,19 +283,18 @@ class Reservations:
             )
             for line, qty in parts
         )
-        posted = self.ledger.post_in(
+        posted = self.ledger.post_new_in(  # the key was looked up above
             uow, PostStock(idempotency_key=idempotency_key, kind=kind, lines=lines, document_ref=document_ref),
             digest=digest,
         )
         line_numbers = {line.bucket.id: i + 1 for i, line in enumerate(reservation.lines)}
         taken: dict[UUID, Decimal] = {}
         for line, qty in parts:
-            uow.connection.execute(_TAKE_FROM_LINE, {"rid": reservation_id, "n": line_numbers[line.bucket.id],
-                                                     "taken": qty})
+            _TAKE_FROM_LINE.run(uow.connection, {"rid": reservation_id, "n": line_numbers[line.bucket.id],
+                                                 "taken": qty})
             taken[line.bucket.id] = taken.get(line.bucket.id, Decimal(0)) + qty
         shipped = amount if kind == "ship" else Decimal(0)
         left = reservation.remaining - amount
-        values: dict[str, object] = {"shipped": t.reservations.c.shipped + shipped}
         status = reservation.status
         if left == 0:
             already_shipped = reservation.quantity - reservation.remaining
@@ -295,8 +302,10 @@ class Reservations:
                 "expire": ReservationStatus.EXPIRED,
                 "ship": ReservationStatus.SHIPPED,
             }.get(kind, ReservationStatus.SHIPPED if already_shipped > 0 else ReservationStatus.RELEASED)
-            values.update(status=status.value, closed_at=uow.clock.now())
-        uow.connection.execute(update(t.reservations).where(t.reservations.c.id == reservation_id).values(**values))
+            _CLOSE.run(uow.connection, {"rid": reservation_id, "add": shipped, "new_status": status.value,
+                                        "at": uow.clock.now()})
+        else:
+            _RECORD_SHIPPED.run(uow.connection, {"rid": reservation_id, "add": shipped})
         if kind != "ship" and reservation.commitment_id is not None:
             self._adjust_commitment(uow, reservation.commitment_id, amount)
         # What was just written, without reading it back.

@@ -101,6 +101,12 @@ class Ledger:
             return self._replay(uow, existing, digest)
         return self._post_new(uow, command, digest=digest)
 
+    def post_new_in(self, uow: SqlUnitOfWork, command: PostStock, *, digest: str) -> PostingResult:
+        """``post_in`` for a caller that has just looked the key up itself and found nothing
+        (the unique index on the key still refuses a duplicate)."""
+        _require_key(command.idempotency_key)
+        return self._post_new(uow, command, digest=digest)
+
     def _post_new(self, uow: SqlUnitOfWork, command: PostStock, *, digest: str) -> PostingResult:
         """Resolve, check and write a posting whose key is believed new (the database has the last word)."""
         repo = uow.repository(LedgerRepository)

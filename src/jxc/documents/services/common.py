@@ -20,6 +20,7 @@ from sqlalchemy import Engine, bindparam, insert, select, update
 from jxc.accounting.services import Books
 from jxc.catalog import services as catalog
 from jxc.catalog.model import Item
+from jxc.db.prepared import Prepared
 from jxc.db.uow import SqlUnitOfWork
 from jxc.documents import tables as t
 from jxc.documents.codec import decode, encode
@@ -166,29 +167,33 @@ def lot_key(lot_id: UUID | None) -> str | None:
 
 # --- numbering and storage ---------------------------------------------------------------------
 
-# Built once: a statement passed its values as parameters compiles once and is cached, where
-# ``insert(...).values(...)`` per call pays SQLAlchemy's statement construction every time.
-_INSERT_DOCUMENT = insert(t.doc_documents)
-_INSERT_HISTORY = insert(t.doc_history)
+# Built once and run on the driver cursor (``jxc.db.prepared``): every document step writes these.
+_INSERT_DOCUMENT = Prepared.insert(t.doc_documents, [
+    "id", "organisation_id", "doc_type", "number", "status", "partner_id", "site_id", "to_site_id", "source_id",
+    "doc_date", "amount", "body", "version", "idempotency_key", "created_by", "created_at", "updated_at"])
+_INSERT_HISTORY = Prepared.insert(t.doc_history, ["id", "document_id", "at", "actor", "action", "detail"])
+_INSERT_LINKS = Prepared.insert(t.doc_movements, [
+    "movement_id", "document_id", "line_no", "item_id", "quantity", "lot_id", "role"])
 _D = t.doc_documents
 _LOAD = select(_D.c.body, _D.c.version, _D.c.organisation_id, _D.c.doc_type)
-_LOAD_BY_ID = _LOAD.where(_D.c.id == bindparam("doc_id"), _D.c.doc_type == bindparam("doc_type"))
-_LOAD_BY_NUMBER = _LOAD.where(_D.c.organisation_id == bindparam("org"), _D.c.number == bindparam("number"),
-                              _D.c.doc_type == bindparam("doc_type"))
-_SAVE = (update(_D).where(_D.c.id == bindparam("doc_id"), _D.c.version == bindparam("expected"))
-         .values(status=bindparam("new_status"), body=bindparam("new_body"), version=bindparam("new_version"),
-                 updated_at=bindparam("now")))
-_SAVE_WITH_AMOUNT = _SAVE.values(amount=bindparam("new_amount"))
+_LOAD_BY_ID = Prepared(_LOAD.where(_D.c.id == bindparam("doc_id"), _D.c.doc_type == bindparam("doc_type")))
+_LOAD_BY_NUMBER = Prepared(_LOAD.where(_D.c.organisation_id == bindparam("org"), _D.c.number == bindparam("number"),
+                                       _D.c.doc_type == bindparam("doc_type")))
+_SAVE_STATEMENT = (update(_D).where(_D.c.id == bindparam("doc_id"), _D.c.version == bindparam("expected"))
+                   .values(status=bindparam("new_status"), body=bindparam("new_body"),
+                           version=bindparam("new_version"), updated_at=bindparam("now")))
+_SAVE = Prepared(_SAVE_STATEMENT)
+_SAVE_WITH_AMOUNT = Prepared(_SAVE_STATEMENT.values(amount=bindparam("new_amount")))
 _S = t.doc_sequences
-_NEXT_SEQ = (update(_S).where(_S.c.organisation_id == bindparam("org"), _S.c.doc_type == bindparam("kind"),
-                              _S.c.year == bindparam("in_year"))
-             .values(last_seq=_S.c.last_seq + 1).returning(_S.c.last_seq))
+_NEXT_SEQ = Prepared(update(_S).where(_S.c.organisation_id == bindparam("org"), _S.c.doc_type == bindparam("kind"),
+                                      _S.c.year == bindparam("in_year"))
+                     .values(last_seq=_S.c.last_seq + 1).returning(_S.c.last_seq))
 
 
 def next_number(uow: SqlUnitOfWork, *, organisation_id: UUID, doc_type: DocumentType, year: int) -> str:
     """The next ``PO-2026-000124`` of an organisation (never reused, even after a rollback elsewhere)."""
     key = {"org": organisation_id, "kind": doc_type.value, "in_year": year}
-    seq = uow.connection.execute(_NEXT_SEQ, key).scalar()
+    seq = _NEXT_SEQ.run(uow.connection, key).scalar()
     if seq is None:
         uow.connection.execute(insert(t.doc_sequences), {"organisation_id": organisation_id,
                                                          "doc_type": doc_type.value, "year": year, "last_seq": 1})
@@ -202,7 +207,7 @@ def insert_document(
     amount: Decimal | None = None, key: str | None = None, to_site_id: UUID | None = None,
 ) -> None:
     now = uow.clock.now()
-    uow.connection.execute(_INSERT_DOCUMENT, {
+    _INSERT_DOCUMENT.run(uow.connection, {
         "id": document.id, "organisation_id": organisation_id, "doc_type": document.doc_type.value,
         "number": document.number, "status": document.status.value, "partner_id": partner_id, "site_id": site_id,
         "to_site_id": to_site_id,
@@ -220,7 +225,7 @@ def save(uow: SqlUnitOfWork, stored: Stored, document: Document[Any], *, actor: 
     if amount is not None:
         values["new_amount"] = amount
     statement = _SAVE_WITH_AMOUNT if amount is not None else _SAVE
-    done = uow.connection.execute(statement, values)
+    done = statement.run(uow.connection, values)
     if done.rowcount != 1:
         raise Conflict("document.concurrent_update", field="document", value=document.number)
     record(uow, document.id, actor=actor, action=action, detail=detail or {})
@@ -231,10 +236,10 @@ def load(uow: SqlUnitOfWork, cls: type[D], *, organisation_id: UUID | None = Non
          document_id: UUID | None = None) -> Stored:
     """A document by id, or by organisation and number; ``NotFound`` names what was asked for."""
     if document_id is not None:
-        row = uow.connection.execute(_LOAD_BY_ID, {"doc_id": document_id, "doc_type": cls.doc_type.value}).first()
+        row = _LOAD_BY_ID.run(uow.connection, {"doc_id": document_id, "doc_type": cls.doc_type.value}).first()
     else:
-        row = uow.connection.execute(_LOAD_BY_NUMBER, {"org": organisation_id, "number": number,
-                                                       "doc_type": cls.doc_type.value}).first()
+        row = _LOAD_BY_NUMBER.run(uow.connection, {"org": organisation_id, "number": number,
+                                                   "doc_type": cls.doc_type.value}).first()
     if row is None:
         raise NotFound("document.not_found", field="number", value=number or str(document_id))
     return Stored(document=decode(cls, row.body), version=row.version, organisation_id=row.organisation_id)
@@ -255,7 +260,7 @@ def find_by_key(uow: SqlUnitOfWork, cls: type[D], key: str | None) -> D | None:
 
 
 def record(uow: SqlUnitOfWork, document_id: UUID, *, actor: str, action: str, detail: dict[str, Any]) -> None:
-    uow.connection.execute(_INSERT_HISTORY, {"id": new_id(), "document_id": document_id, "at": uow.clock.now(),
+    _INSERT_HISTORY.run(uow.connection, {"id": new_id(), "document_id": document_id, "at": uow.clock.now(),
                                              "actor": actor, "action": action, "detail": encode(detail)})
 
 
@@ -268,8 +273,7 @@ def history(uow: SqlUnitOfWork, document_id: UUID) -> list[dict[str, Any]]:
 def link_movements(uow: SqlUnitOfWork, document_id: UUID, links: Iterable[tuple[int, MovementRecord, str]]) -> None:
     rows = [{"movement_id": m.id, "document_id": document_id, "line_no": line_no, "item_id": m.item_id,
              "quantity": m.quantity, "lot_id": m.lot_id, "role": role} for line_no, m, role in links]
-    if rows:
-        uow.connection.execute(insert(t.doc_movements), rows)
+    _INSERT_LINKS.run_many(uow.connection, rows)
 
 
 def movements_of(uow: SqlUnitOfWork, document_id: UUID, *, role: str | None = None) -> list[Any]:
