@@ -22,7 +22,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import Connection, Dialect, Table, insert
-from sqlalchemy.sql.expression import Executable
+from sqlalchemy.sql.compiler import SQLCompiler
+from sqlalchemy.sql.expression import ClauseElement
 
 from jxc.db.bulk import execute_many, translated_error
 
@@ -59,7 +60,7 @@ class _Form:
 class Prepared:
     """One statement; ``run`` executes it with named values and returns the driver cursor's rows."""
 
-    def __init__(self, statement: Executable, *, column_keys: Sequence[str] | None = None) -> None:
+    def __init__(self, statement: ClauseElement, *, column_keys: Sequence[str] | None = None) -> None:
         self.statement = statement
         self.column_keys = list(column_keys) if column_keys is not None else None
         self._forms: dict[str, _Form] = {}
@@ -80,6 +81,8 @@ class Prepared:
 
     def _compile(self, dialect: Dialect) -> _Form:
         compiled = self.statement.compile(dialect=dialect, column_keys=self.column_keys)
+        if not isinstance(compiled, SQLCompiler):
+            raise TypeError(f"not a SQL statement: {self.statement!r}")
         by_name = {name: bind for bind, name in compiled.bind_names.items()}
         names = list(compiled.positiontup or []) if compiled.positional else list(by_name)
         binds = []
@@ -89,7 +92,7 @@ class Prepared:
             process = bind.type.dialect_impl(dialect).bind_processor(dialect)
             binds.append((name, bind.key, fixed, process))
         columns = list(getattr(self.statement, "exported_columns", ()))
-        row_type = namedtuple("Row", [c.key for c in columns], rename=True) if columns else None  # type: ignore[misc]
+        row_type = namedtuple("Row", [c.key for c in columns], rename=True) if columns else None
         results = tuple(c.type.dialect_impl(dialect).result_processor(dialect, None) for c in columns)
         return _Form(sql=compiled.string, positional=compiled.positional, binds=tuple(binds), row_type=row_type,
                      results=results)
@@ -112,7 +115,7 @@ class Prepared:
         if not rows:
             return
         form = self.form(connection.dialect)
-        execute_many(connection, form.sql, [form.parameters(row) for row in rows])  # type: ignore[misc]
+        execute_many(connection, form.sql, [form.parameters(row) for row in rows])
 
 
 @dataclass(frozen=True)
