@@ -15,6 +15,7 @@ from jxc.documents.model import (
     DocumentStatus,
     DocumentType,
     Responsible,
+    Step,
     TransferLine,
     TransferOrder,
     TransferQuantity,
@@ -23,6 +24,7 @@ from jxc.documents.model import (
     TransferShipped,
     TransferShortage,
     document_number,
+    next_steps,
 )
 from jxc.kernel.errors import Conflict, InvalidInput, JxcError
 from jxc.kernel.messages import bilingual
@@ -189,3 +191,13 @@ def test_other_transfers_may_ship_any_lots() -> None:
     order = transfer(t_line(1, "10"))
     order, _ = order.ship([q(1, "4", "LOT-A"), q(1, "6", "LOT-B")], at=NOW)
     assert order.lines[0].shipped == Decimal(10)
+
+
+def test_the_next_steps_of_a_transfer_follow_what_is_left_to_ship_and_in_transit() -> None:
+    order = transfer(t_line(1, "10"))
+    assert next_steps(order) == (Step.SHIP,)
+    order, _ = order.ship([q(1, "4")], at=NOW)
+    assert next_steps(order) == (Step.SHIP, Step.RECEIVE, Step.CLOSE)
+    order, _ = order.ship([q(1, "6")], at=NOW)
+    order, _ = order.receive([q(1, "10")], at=NOW)
+    assert order.status is DocumentStatus.DONE and next_steps(order) == ()

@@ -48,6 +48,7 @@ from jxc.bootstrap import App
 from jxc.db.uow import SqlUnitOfWork
 from jxc.documents import queries
 from jxc.documents import sheets as document_sheets
+from jxc.documents.allowed import allowed_actions
 from jxc.documents.model import DocumentStatus, DocumentType, FailedDisposition
 from jxc.documents.services import approvals, purchasing, sales
 from jxc.documents.services import common as c
@@ -352,6 +353,10 @@ class DocumentDetailPublic(DocumentSummary):
     history: list[HistoryPublic]
     movements: list[MovementLinkPublic] = Field(description="Ledger movements the document posted.")
     vouchers: list[VoucherPublic] | None = Field(description="Its vouchers; null without voucher.read.")
+    actions: list[str] = Field(description=(
+        "What the caller may do with it now: next steps the document accepts and the caller's role and sites "
+        "allow (submit, receive, shipping_notice, revise, inspect, return, landed_cost, ship, close, count, "
+        "post, order), and approve/reject when its pending level is the caller's."))
 
 
 class PeriodPublic(BaseModel):
@@ -400,6 +405,7 @@ def _detail(app: App, uow: SqlUnitOfWork, principal: Principal, organisation: Or
         lines=found.lines, approval=None if found.approval is None else ApprovalPublic.of(found.approval, row),
         history=[HistoryPublic(**vars(h)) for h in found.history],
         movements=[MovementLinkPublic(**vars(m)) for m in found.movements], vouchers=vouchers,
+        actions=allowed_actions(uow, principal, policy=app.policy, found=found, at=app.clock.now()),
     )
     data = app.policy.mask(principal, queries.resource_of(row.type), body.model_dump(mode="json"))
     if data.get("vouchers") is not None:

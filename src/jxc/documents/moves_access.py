@@ -58,12 +58,19 @@ def transfer_ends(uow: SqlUnitOfWork, organisation: str, number: str) -> Transfe
 def authorise_transfer(uow: SqlUnitOfWork, principal: Principal, *, policy: Policy, ends: TransferEnds,
                        step: TransferStep) -> None:
     """``step`` of the transfer: ``transfer_out`` where it ships from, ``transfer_in`` where it arrives."""
+    authorise_transfer_step(uow, principal, policy=policy, sending=ends.sending, receiving=ends.receiving,
+                            in_transit=ends.in_transit, step=step)
+
+
+def authorise_transfer_step(uow: SqlUnitOfWork, principal: Principal, *, policy: Policy, sending: str,
+                            receiving: str, in_transit: bool, step: TransferStep) -> None:
+    """As :func:`authorise_transfer`, given the two ends' site codes and whether anything is in transit."""
     if step == "ship":
-        sites = [ends.sending]
+        sites = [sending]
     elif step == "receive":
-        sites = [ends.receiving]
+        sites = [receiving]
     else:
-        sites = [ends.receiving, *([TRANSIT_LOSS_SITE] if ends.in_transit else [])]
+        sites = [receiving, *([TRANSIT_LOSS_SITE] if in_transit else [])]
     access.authorise_posting(uow, principal, policy=policy, kind=STEP_KIND[step], site_codes=sites,
                              action="document.write")
 
@@ -92,4 +99,5 @@ def document_row(uow: SqlUnitOfWork, organisation: str, number: str, expects: Do
 
 
 __all__ = ["STEP_KIND", "TransferEnds", "TransferStep", "authorise_stocktake_post", "authorise_transfer",
+           "authorise_transfer_step",
            "document_row", "stocktake_row", "transfer_ends"]

@@ -39,8 +39,10 @@ from jxc.documents.model import (
     SalesOrder,
     SalesReturn,
     Shipment,
+    Step,
     StocktakeSheet,
     TransferOrder,
+    next_steps,
     parse_document_number,
 )
 from jxc.documents.services import common as c
@@ -191,6 +193,9 @@ class DocumentDetail:
     approval: wf.ApprovalRequest | None
     history: list[HistoryEntry]
     movements: list[LinkedMovement]
+    steps: tuple[Step, ...]  # what the document itself accepts next (not yet checked against a caller)
+    to_site: str | None  # a transfer's receiving site (where receiving and closing are checked)
+    in_transit: bool  # a transfer with goods shipped and neither received nor lost yet
 
 
 def site_ids(uow: SqlUnitOfWork, codes: Collection[str] | None) -> frozenset[UUID] | None:
@@ -310,7 +315,9 @@ def detail(uow: SqlUnitOfWork, ledger: Ledger, *, organisation_id: UUID, number:
         history=[HistoryEntry(at=h["at"], actor=h["actor"], action=h["action"],
                               detail=h["detail"] if isinstance(h["detail"], dict) else {"value": h["detail"]})
                  for h in c.history(uow, row.id)],
-        movements=_movements(uow, ledger, row.id),
+        movements=_movements(uow, ledger, row.id), steps=next_steps(document) if document is not None else (),
+        to_site=None if row.to_site_id is None else c.site_by_id(uow, row.to_site_id).code,
+        in_transit=isinstance(document, TransferOrder) and any(line.in_transit > 0 for line in document.lines),
     )
 
 

@@ -108,6 +108,15 @@ def inbox(uow: SqlUnitOfWork, *, user: str, roles: Iterable[str], at: datetime,
                     delegations=delegations, at=at)
 
 
+def may_decide(uow: SqlUnitOfWork, request: wf.ApprovalRequest, *, user: str, roles: Iterable[str], at: datetime,
+               roles_of: RolesOf | None = None) -> bool:
+    """Whether ``user`` may decide the current level of ``request`` now (as the inbox would list it)."""
+    if request.status is not wf.ApprovalStatus.PENDING:
+        return False
+    delegations = _with_stored(uow, (), actor=user, at=at, roles_of=roles_of)
+    return bool(wf.inbox([request], user=user, roles=roles, delegations=delegations, at=at))
+
+
 # --- delegations ----------------------------------------------------------------------------------
 
 

@@ -7,6 +7,7 @@
 - :mod:`.sales`      — sales order, shipment, sales return
 - :mod:`.transfers`  — transfer order (intercompany, same-lot, shortages)
 - :mod:`.stocktake`  — stocktake sheet (blind counts, recounts, variances)
+- :mod:`.steps`      — the next steps a document accepts in its state (the console's buttons)
 
 Imports only the standard library and :mod:`jxc.kernel`. Transitions return ``(new_document, events)``;
 they never mutate and never post stock: the services post the movements the events describe.
@@ -88,6 +89,7 @@ from jxc.documents.model.sales import (
     check_sales_return,
     check_shipment,
 )
+from jxc.documents.model.steps import Step, next_steps
 from jxc.documents.model.stocktake import (
     CounterLine,
     StocktakeLine,
@@ -164,6 +166,7 @@ __all__ = [
     "Shipment",
     "ShipmentLine",
     "ShippingNoticeRevised",
+    "Step",
     "StockState",
     "StocktakeLine",
     "StocktakeScope",
@@ -187,6 +190,7 @@ __all__ = [
     "document_number",
     "for_line",
     "line_amounts",
+    "next_steps",
     "parse_document_number",
     "promise_outcomes",
     "receipt_lines_for",
