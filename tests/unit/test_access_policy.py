@@ -59,17 +59,17 @@ EXPECTED_ACTIONS = {
     Role.PURCHASING_DIRECTOR: ACTIONS,
     Role.REGIONAL_MANAGER: {"item.read", "partner.read", "site.read", "stock.read", "movement.read",
                             "movement.post", "reservation.read", "reservation.post",
-                            "document.read", "document.write", "approval.decide"},
+                            "document.read", "document.write", "approval.decide", "signal.read"},
     Role.WAREHOUSE_KEEPER: {"item.read", "site.read", "stock.read", "movement.read", "movement.post",
                             "reservation.read", "reservation.post", "document.read", "document.write",
                             "approval.decide"},
     Role.STORE_CLERK: {"item.read", "site.read", "stock.read", "movement.read", "movement.post",
                        "reservation.read", "reservation.post", "document.read", "document.write",
-                       "approval.decide"},
+                       "approval.decide", "signal.read", "signal.write"},
     Role.FINANCE: {"item.read", "partner.read", "site.read", "stock.read", "movement.read", "reservation.read",
-                   "document.read", "voucher.read", "period.close", "approval.decide"},
+                   "document.read", "voucher.read", "period.close", "approval.decide", "signal.read"},
     Role.AUDITOR: {a for a in ACTIONS if a.endswith(".read")},
-    Role.DEVICE: {"item.read", "site.read", "stock.read", "movement.post"},
+    Role.DEVICE: {"item.read", "site.read", "stock.read", "movement.post", "signal.write"},
 }
 
 

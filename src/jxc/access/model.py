@@ -72,6 +72,7 @@ ACTIONS: Final[frozenset[str]] = frozenset(
         "approval.decide",  # approve or reject the level of an approval request one may decide
         "voucher.read",  # vouchers (记账凭证) and their GL export
         "period.close",  # close and reopen accounting periods (结账 / 反结账)
+        "signal.read", "signal.write",  # demand signals: sales events in, demand history out
     }
 )
 

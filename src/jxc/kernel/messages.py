@@ -19,6 +19,14 @@ MESSAGES: Final[dict[str, tuple[str, str]]] = {
     ),
     "quantity.not_whole": ("{field} 对序列号物料必须为 1: {value}", "{field} must be 1 for a serial-tracked item: {value}"),
     "time.naive": ("{field} 缺少时区: {value}", "{field} has no time zone: {value}"),
+    "signal.out_of_order": (
+        "{field} 早于同一来源的上一条事件 ({previous}): {value}",
+        "{field} is earlier than the previous event from the same source ({previous}): {value}",
+    ),
+    "signal.event_id_reused": (
+        "事件编号 {value} 已用于内容不同的事件",
+        "event id {value} was already used for a different event",
+    ),
     "field.required": ("缺少必填字段 {field}", "{field} is required"),
     "field.invalid": ("{field} 无效: {value} ({reason})", "{field} is invalid: {value} ({reason})"),
     "item.not_found": ("未知物料 {value}", "unknown item {value}"),

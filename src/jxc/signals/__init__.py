@@ -1,0 +1,1 @@
+"""Live demand signals: sales events from tills and shops, aggregated into demand history."""
