@@ -13,6 +13,7 @@ for backend in sqlite postgres; do
   run bench/till_postings.py --backend "$backend" --postings 5000
   run bench/atp_rollup.py --backend "$backend" --movements 1000000
   run bench/documents.py --backend "$backend" --pairs 10000
+  run bench/signals.py --backend "$backend" --events 200000
 done
 run bench/api_postings.py
 echo "results: $out" >&2
