@@ -1,0 +1,1 @@
+"""Replenishment: service-level-driven safety stock, reorder points and order quantities."""
