@@ -13,10 +13,13 @@ import { AuthProvider, LangProvider, useAuth, useI18n } from './context';
 import { ApprovalsPage } from './pages/ApprovalsPage';
 import { DocumentPage } from './pages/DocumentPage';
 import { DocumentsPage } from './pages/DocumentsPage';
+import { ExecutePage } from './pages/ExecutePage';
 import { ItemPage } from './pages/ItemPage';
 import { ItemsPage } from './pages/ItemsPage';
 import { LoginPage } from './pages/LoginPage';
 import { PurchaseOrderPage } from './pages/PurchaseOrderPage';
+import { SalesOrderPage } from './pages/SalesOrderPage';
+import { TransferOrderPage } from './pages/TransferOrderPage';
 import { VouchersPage } from './pages/VouchersPage';
 import { Shell } from './Shell';
 
@@ -94,7 +97,10 @@ function Localised() {
                 <Route path="/items/:sku" element={<ItemPage />} />
                 <Route path="/documents" element={<DocumentsPage />} />
                 <Route path="/documents/new/purchase-order" element={<PurchaseOrderPage />} />
+                <Route path="/documents/new/sales-order" element={<SalesOrderPage />} />
+                <Route path="/documents/new/transfer-order" element={<TransferOrderPage />} />
                 <Route path="/documents/:org/:number" element={<DocumentPage />} />
+                <Route path="/documents/:org/:number/:action" element={<ExecutePage />} />
                 <Route path="/approvals" element={<ApprovalsPage />} />
                 <Route path="/vouchers" element={<VouchersPage />} />
                 <Route path="*" element={<NotFound />} />

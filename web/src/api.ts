@@ -22,6 +22,7 @@ import type {
   Site,
   VoucherPage,
 } from './documentTypes';
+import type { SalesOrderCreate, TransferOrderCreate } from './documentForms';
 import type { AtpReport, AtpRollUp, Item, ItemPage, MovementPage, StockOverview, TokenResponse } from './types';
 
 export const API_BASE = '/api/v1';
@@ -208,8 +209,9 @@ export function createApi(deps: ApiDeps) {
     listItems(query: { after?: string | null; limit?: number; q?: string; category?: string }, signal?: AbortSignal) {
       return request<ItemPage>('GET', '/items', { query, signal });
     },
-    getItem(sku: string, signal?: AbortSignal) {
-      return request<Item>('GET', `/items/${path(sku)}`, { signal });
+    /** Quiet: a caller that can live without the item (a form's default) handles the failure. */
+    getItem(sku: string, signal?: AbortSignal, quiet = false) {
+      return request<Item>('GET', `/items/${path(sku)}`, { signal, quiet });
     },
     getAtp(sku: string, by: AtpRollUp, signal?: AbortSignal) {
       return request<AtpReport>('GET', `/items/${path(sku)}/atp`, { query: { by }, signal });
@@ -239,6 +241,20 @@ export function createApi(deps: ApiDeps) {
     /** Problems come back to the form (shown at the field they name), not as a message. */
     createPurchaseOrder(body: PurchaseOrderCreate, idempotencyKey?: string) {
       return request<DocumentDetail>('POST', '/purchase-orders', { body, idempotencyKey, quiet: true });
+    },
+    createSalesOrder(body: SalesOrderCreate, idempotencyKey?: string) {
+      return request<DocumentDetail>('POST', '/sales-orders', { body, idempotencyKey, quiet: true });
+    },
+    createTransferOrder(body: TransferOrderCreate, idempotencyKey?: string) {
+      return request<DocumentDetail>('POST', '/transfer-orders', { body, idempotencyKey, quiet: true });
+    },
+    /**
+     * One step of an approved document (`endpoint` from `executeSpec`: receive, ship, inspect,
+     * return …); the answer is the detail of the document it created (or of the transfer itself).
+     * Quiet: problems go back to the form, at the line they name.
+     */
+    executeStep(endpoint: string, body: unknown, idempotencyKey?: string) {
+      return request<DocumentDetail>('POST', endpoint, { body, idempotencyKey, quiet: true });
     },
     /** Quiet: a role without approval.decide gets 403, which the caller shows its own way. */
     approvalInbox(signal?: AbortSignal) {

@@ -164,6 +164,12 @@ export interface DocumentDetail extends DocumentSummary {
   history: HistoryEntry[];
   movements: MovementLink[];
   vouchers: Voucher[] | null;
+  /**
+   * What the signed-in caller may do with it now, as the server decided (role, sites, state):
+   * submit, receive, shipping_notice, revise, inspect, return, landed_cost, ship, close, count,
+   * post, order; approve and reject when its pending approval level is the caller's.
+   */
+  actions: string[];
 }
 
 export interface PurchaseOrderLineIn {

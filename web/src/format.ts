@@ -74,17 +74,24 @@ export function formatMoney(value: string | number | null | undefined): string {
   return `${grouped}.${fraction.padEnd(2, '0')}`;
 }
 
+/** A decimal string as an integer of units of 10^-scale; null for text that is not a number. */
+function scaled(value: string): { digits: bigint; scale: number } | null {
+  const plain = plainDecimal(value);
+  if (plain === null) return null;
+  const negative = plain.startsWith('-');
+  const [whole = '0', fraction = ''] = plain.replace('-', '').split('.');
+  const digits = BigInt(whole + fraction);
+  return { digits: negative ? -digits : digits, scale: fraction.length };
+}
+
 /** The exact sum of decimal strings (no floating point); non-numeric entries make it null. */
 export function sumDecimals(values: readonly (string | null | undefined)[]): string | null {
   const parsed: { digits: bigint; scale: number }[] = [];
   for (const value of values) {
     if (value === null || value === undefined || value === '') continue;
-    const plain = plainDecimal(String(value));
-    if (plain === null) return null;
-    const negative = plain.startsWith('-');
-    const [whole = '0', fraction = ''] = plain.replace('-', '').split('.');
-    const digits = BigInt(whole + fraction);
-    parsed.push({ digits: negative ? -digits : digits, scale: fraction.length });
+    const one = scaled(String(value));
+    if (one === null) return null;
+    parsed.push(one);
   }
   const scale = Math.max(0, ...parsed.map((p) => p.scale));
   const total = parsed.reduce((sum, p) => sum + p.digits * 10n ** BigInt(scale - p.scale), 0n);
@@ -92,6 +99,29 @@ export function sumDecimals(values: readonly (string | null | undefined)[]): str
   const digits = (negative ? -total : total).toString().padStart(scale + 1, '0');
   const text = scale ? `${digits.slice(0, -scale)}.${digits.slice(-scale)}` : digits;
   return plainDecimal(`${negative ? '-' : ''}${text}`);
+}
+
+/** `a − b` exactly ("10.5" − "3.25" → "7.25"); a blank operand counts as 0, text that is not a number gives null. */
+export function subtractDecimals(a: string | null | undefined, b: string | null | undefined): string | null {
+  if (b === null || b === undefined || b === '') return sumDecimals([a]);
+  const plain = plainDecimal(String(b));
+  if (plain === null) return null;
+  const negated = plain.startsWith('-') ? plain.slice(1) : plain === '0' ? plain : `-${plain}`;
+  return sumDecimals([a, negated]);
+}
+
+/** -1, 0 or 1 as `a` is below, equal to or above `b` (exactly); null when either is not a number. */
+export function compareDecimals(a: string | null | undefined, b: string | null | undefined): -1 | 0 | 1 | null {
+  if (a === null || a === undefined || b === null || b === undefined) return null;
+  const difference = subtractDecimals(a, b);
+  if (difference === null) return null;
+  if (difference === '0') return 0;
+  return difference.startsWith('-') ? -1 : 1;
+}
+
+/** Whether a decimal string is a number above zero ("0.001" yes; "0", "-1", "", "abc" no). */
+export function isPositiveDecimal(value: string | null | undefined): boolean {
+  return compareDecimals(value, '0') === 1;
 }
 
 /** Whether two decimal strings are the same number ("8607.21" and "8607.210"). */

@@ -160,6 +160,43 @@ describe('documents, approvals and vouchers', () => {
     expect(h.shown).toEqual([]);
   });
 
+  it('posts a step and new sales and transfer orders with the form\'s key, leaving problems to the form', async () => {
+    const h = harness([
+      () => ({ status: 201, body: { organisation: 'XD-EC', number: 'GR-2026-000009' } }),
+      () => ({ status: 422, body: { ...problem(422, 'receipt.over_tolerance'), field: 'lines[0].quantity' } }),
+      () => ({ status: 201, body: { organisation: 'XD-EC', number: 'SO-2026-000003' } }),
+      () => ({ status: 201, body: { organisation: 'XD-EC', number: 'TO-2026-000002' } }),
+    ]);
+    h.session.save(tokens('a1'));
+    const lines = { lines: [{ po_line: 1, quantity: '10' }] };
+    const created = await h.api.executeStep('/purchase-orders/XD-EC/PO-1/receipts', lines, 'step-key');
+    expect(created.number).toBe('GR-2026-000009');
+    const error = await h.api.executeStep('/purchase-orders/XD-EC/PO-1/receipts', lines, 'step-key-2').catch((e: unknown) => e);
+    expect((error as ApiError).problem.field).toBe('lines[0].quantity');
+    await h.api.createSalesOrder({ organisation: 'XD-EC', site: 'WH-SH', customer: null, channel: 'b2b', lines: [] }, 'so-key');
+    await h.api.createTransferOrder({ from_site: 'WH-SH', to_site: 'ST-SH-01', same_lot: false, lines: [] }, 'to-key');
+    expect(h.calls.map((c) => [c.method, c.url, c.headers['Idempotency-Key']])).toEqual([
+      ['POST', '/api/v1/purchase-orders/XD-EC/PO-1/receipts', 'step-key'],
+      ['POST', '/api/v1/purchase-orders/XD-EC/PO-1/receipts', 'step-key-2'],
+      ['POST', '/api/v1/sales-orders', 'so-key'],
+      ['POST', '/api/v1/transfer-orders', 'to-key'],
+    ]);
+    expect(h.calls[0]?.body).toEqual(lines);
+    expect(h.shown).toEqual([]);
+  });
+
+  it('reads an item quietly only when asked to', async () => {
+    const h = harness([
+      () => ({ status: 404, body: problem(404, 'item.not_found') }),
+      () => ({ status: 404, body: problem(404, 'item.not_found') }),
+    ]);
+    h.session.save(tokens('a1'));
+    await expect(h.api.getItem('NOPE', undefined, true)).rejects.toBeInstanceOf(ApiError);
+    expect(h.shown).toEqual([]);
+    await expect(h.api.getItem('NOPE')).rejects.toBeInstanceOf(ApiError);
+    expect(h.shown).toEqual(['中文消息']);
+  });
+
   it('reads the inbox and vouchers quietly (a 403 is the page\'s to show)', async () => {
     const h = harness([
       () => ({ status: 403, body: problem(403, 'access.denied') }),

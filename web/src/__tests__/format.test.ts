@@ -1,5 +1,17 @@
 import { describe, expect, it } from 'vitest';
-import { BLANK, formatDate, formatMoney, formatQuantity, isMasked, sameDecimal, sumDecimals, toChartNumber } from '../format';
+import {
+  BLANK,
+  compareDecimals,
+  formatDate,
+  formatMoney,
+  formatQuantity,
+  isMasked,
+  isPositiveDecimal,
+  sameDecimal,
+  subtractDecimals,
+  sumDecimals,
+  toChartNumber,
+} from '../format';
 
 describe('isMasked', () => {
   it('recognises the server mask and nothing else', () => {
@@ -90,5 +102,45 @@ describe('sumDecimals and sameDecimal', () => {
   it('cuts a date-time to its date', () => {
     expect(formatDate('2026-12-01T10:00:00Z')).toBe('2026-12-01');
     expect(formatDate(null)).toBe(BLANK);
+  });
+});
+
+describe('subtractDecimals, compareDecimals and isPositiveDecimal', () => {
+  it('subtracts exactly, where floating point would not', () => {
+    expect(subtractDecimals('0.3', '0.1')).toBe('0.2'); // 0.3 - 0.1 = 0.19999999999999998 in floats
+    expect(subtractDecimals('120.000', '45.5')).toBe('74.5');
+    expect(subtractDecimals('10', '10.000')).toBe('0');
+    expect(subtractDecimals('3', '5.25')).toBe('-2.25');
+    expect(subtractDecimals('1E+2', '0.01')).toBe('99.99');
+    expect(subtractDecimals('99999999999999999999.99', '0.01')).toBe('99999999999999999999.98');
+    expect(subtractDecimals('5', '-2')).toBe('7');
+    expect(subtractDecimals('0', '0')).toBe('0');
+  });
+
+  it('counts a blank operand as zero and refuses text that is not a number', () => {
+    expect(subtractDecimals('7', null)).toBe('7');
+    expect(subtractDecimals('7', '')).toBe('7');
+    expect(subtractDecimals(undefined, '2')).toBe('-2');
+    expect(subtractDecimals('7', '***')).toBeNull();
+    expect(subtractDecimals('abc', '1')).toBeNull();
+  });
+
+  it('compares by value', () => {
+    expect(compareDecimals('10', '9.999')).toBe(1);
+    expect(compareDecimals('0.10', '0.1')).toBe(0);
+    expect(compareDecimals('-1', '0')).toBe(-1);
+    expect(compareDecimals('x', '1')).toBeNull();
+    expect(compareDecimals(null, '1')).toBeNull();
+  });
+
+  it('tells positive quantities from zero, negatives and blanks', () => {
+    expect(isPositiveDecimal('0.001')).toBe(true);
+    expect(isPositiveDecimal('12')).toBe(true);
+    expect(isPositiveDecimal('0')).toBe(false);
+    expect(isPositiveDecimal('0.000')).toBe(false);
+    expect(isPositiveDecimal('-3')).toBe(false);
+    expect(isPositiveDecimal('')).toBe(false);
+    expect(isPositiveDecimal(undefined)).toBe(false);
+    expect(isPositiveDecimal('abc')).toBe(false);
   });
 });

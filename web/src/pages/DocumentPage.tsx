@@ -1,13 +1,15 @@
 /**
  * One document: header, lines, approval, history, the movements it posted and its vouchers,
- * with links to its source and executing documents; drafts can be submitted for approval.
+ * with links to its source and executing documents; an action bar offers what the server says
+ * the caller may do next (submit, approve / reject, receive, ship, inspect, return …).
  */
-import { ArrowLeftOutlined, SendOutlined } from '@ant-design/icons';
-import { App as AntApp, Button, Card, Col, Descriptions, Empty, Popconfirm, Row, Skeleton, Space, Typography } from 'antd';
-import { useState, type ReactNode } from 'react';
+import { ArrowLeftOutlined } from '@ant-design/icons';
+import { Card, Col, Descriptions, Empty, Row, Skeleton, Space, Typography } from 'antd';
+import type { ReactNode } from 'react';
 import { Link, useParams } from 'react-router-dom';
 import { api } from '../api';
 import { ApprovalPanel } from '../components/ApprovalPanel';
+import { DocumentActionBar, DocumentActionsElsewhere } from '../components/DocumentActions';
 import { DocumentHistory } from '../components/DocumentHistory';
 import { DocumentLinesTable } from '../components/DocumentLinesTable';
 import { DocumentLinks } from '../components/DocumentLinks';
@@ -55,31 +57,6 @@ function Header({ doc }: { doc: DocumentDetail }) {
   );
 }
 
-function SubmitButton({ doc, onDone }: { doc: DocumentDetail; onDone: () => void }) {
-  const { t } = useI18n();
-  const { message } = AntApp.useApp();
-  const [busy, setBusy] = useState(false);
-  const submit = async () => {
-    setBusy(true);
-    try {
-      await api.submitDocument(doc.organisation, doc.number);
-      void message.success(t('document.submitted', { number: doc.number }));
-      onDone();
-    } catch {
-      // The API client already showed the problem.
-    } finally {
-      setBusy(false);
-    }
-  };
-  return (
-    <Popconfirm title={t('document.submitConfirm', { number: doc.number })} onConfirm={submit}>
-      <Button type="primary" icon={<SendOutlined />} loading={busy} data-testid="document-submit">
-        {t('document.submit')}
-      </Button>
-    </Popconfirm>
-  );
-}
-
 export function DocumentPage() {
   const { org = '', number = '' } = useParams<{ org: string; number: string }>();
   const { t } = useI18n();
@@ -98,8 +75,9 @@ export function DocumentPage() {
           {doc && <DocTypeTag type={doc.type} />}
           {doc && <DocStatusTag status={doc.status} />}
         </Space>
-        {doc?.status === 'draft' && <SubmitButton doc={doc} onDone={reload} />}
+        {doc && <DocumentActionBar doc={doc} onChanged={reload} />}
       </Space>
+      {doc && <DocumentActionsElsewhere doc={doc} />}
       {problem && <ProblemAlert problem={problem} onRetry={reload} />}
       {loading && !doc && <Card><Skeleton active /></Card>}
       {doc && (

@@ -1,6 +1,6 @@
 /** Documents newest first, filtered by type and status (kept in the URL), "load more" on `next`. */
-import { PlusOutlined } from '@ant-design/icons';
-import { Button, Select, Space, Table, Typography } from 'antd';
+import { DownOutlined, PlusOutlined } from '@ant-design/icons';
+import { Button, Dropdown, Select, Space, Table, Typography } from 'antd';
 import type { ColumnsType } from 'antd/es/table';
 import { useEffect, useMemo, useState } from 'react';
 import { Link, useNavigate, useSearchParams } from 'react-router-dom';
@@ -83,6 +83,36 @@ function DocumentsTable({ type, status }: { type: string | null; status: string 
   );
 }
 
+/** "New purchase order" one click away; the other new documents in its menu. */
+function NewDocumentMenu() {
+  const { t } = useI18n();
+  const navigate = useNavigate();
+  const entries = [
+    { key: '/documents/new/purchase-order', label: t('documents.new'), testId: 'documents-new-po-item' },
+    { key: '/documents/new/sales-order', label: t('documents.newSo'), testId: 'documents-new-so' },
+    { key: '/documents/new/transfer-order', label: t('documents.newTo'), testId: 'documents-new-to' },
+  ];
+  return (
+    <Space.Compact>
+      <Link to="/documents/new/purchase-order">
+        <Button type="primary" icon={<PlusOutlined />} data-testid="documents-new-po">
+          {t('documents.new')}
+        </Button>
+      </Link>
+      <Dropdown
+        trigger={['click']}
+        placement="bottomRight"
+        menu={{
+          items: entries.map(({ key, label, testId }) => ({ key, label: <span data-testid={testId}>{label}</span> })),
+          onClick: ({ key }) => navigate(key),
+        }}
+      >
+        <Button type="primary" icon={<DownOutlined />} aria-label={t('documents.newMenu')} data-testid="documents-new-menu" />
+      </Dropdown>
+    </Space.Compact>
+  );
+}
+
 export function DocumentsPage() {
   const { lang, t } = useI18n();
   const [params, setParams] = useSearchParams();
@@ -121,11 +151,7 @@ export function DocumentsPage() {
             onChange={(value) => setFilter('status', value)}
             options={DOCUMENT_STATUSES.map((value) => ({ value, label: codeLabel(lang, 'docStatus', value) }))}
           />
-          <Link to="/documents/new/purchase-order">
-            <Button type="primary" icon={<PlusOutlined />} data-testid="documents-new-po">
-              {t('documents.new')}
-            </Button>
-          </Link>
+          <NewDocumentMenu />
         </Space>
       </Space>
       <DocumentsTable key={`${type ?? ''}|${status ?? ''}`} type={type} status={status} />
