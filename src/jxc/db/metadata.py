@@ -23,6 +23,7 @@ def all_metadata() -> MetaData:
     import jxc.documents.tables
     import jxc.inventory.tables
     import jxc.org.tables
+    import jxc.replenishment.tables
     import jxc.signals.tables
     import jxc.workflow.tables  # noqa: F401
 

@@ -23,6 +23,8 @@ MESSAGES: Final[dict[str, tuple[str, str]]] = {
         "{field} 早于同一来源的上一条事件 ({previous}): {value}",
         "{field} is earlier than the previous event from the same source ({previous}): {value}",
     ),
+    "suggestion.not_found": ("未知补货建议 {value}", "unknown replenishment suggestion {value}"),
+    "suggestion.not_open": ("补货建议 {value} 已处理 ({status})", "replenishment suggestion {value} is already {status}"),
     "signal.event_id_reused": (
         "事件编号 {value} 已用于内容不同的事件",
         "event id {value} was already used for a different event",

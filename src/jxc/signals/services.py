@@ -10,14 +10,14 @@ commits, the other fails whole and, retried, finds its events already there.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 from uuid import UUID
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Table, select
+from sqlalchemy import Table, func, select
 from sqlalchemy.dialects import postgresql, sqlite
 
 from jxc.catalog import services as catalog
@@ -140,4 +140,33 @@ def demand_history(
             for row in uow.connection.execute(query)]
 
 
-__all__ = ["DemandPoint", "IngestReport", "demand_history", "ingest_sales"]
+def demand_panel(
+    uow: SqlUnitOfWork, *, since: date, site_ids: Collection[UUID] | None = None,
+    item_ids: Collection[UUID] | None = None,
+) -> dict[tuple[UUID, UUID], list[DemandPoint]]:
+    """Daily demand since ``since`` of every (item, site) with sales in that window, oldest first."""
+    d = t.sig_demand_daily
+    query = (select(d.c.item_id, d.c.site_id, d.c.day, d.c.quantity, d.c.promo_quantity, d.c.revenue, d.c.events)
+             .where(d.c.day >= since).order_by(d.c.item_id, d.c.site_id, d.c.day))
+    if site_ids is not None:
+        query = query.where(d.c.site_id.in_(list(site_ids)))
+    if item_ids is not None:
+        query = query.where(d.c.item_id.in_(list(item_ids)))
+    panel: dict[tuple[UUID, UUID], list[DemandPoint]] = {}
+    for row in uow.connection.execute(query):
+        panel.setdefault((row.item_id, row.site_id), []).append(DemandPoint(
+            period=row.day, quantity=row.quantity, promo_quantity=row.promo_quantity, revenue=row.revenue,
+            events=row.events))
+    return panel
+
+
+def sales_since(uow: SqlUnitOfWork, *, since: datetime) -> dict[tuple[UUID, UUID], Decimal]:
+    """Quantity sold per (item, site) from ``since`` on (for surge detection within a day)."""
+    e = t.sig_sales_events
+    query = (select(e.c.item_id, e.c.site_id, func.sum(e.c.quantity)).where(e.c.occurred_at >= since)
+             .group_by(e.c.item_id, e.c.site_id))
+    # The sum keeps the column's type, so it comes back as a Decimal already.
+    return {(row[0], row[1]): Decimal(row[2]) for row in uow.connection.execute(query)}
+
+
+__all__ = ["DemandPoint", "IngestReport", "demand_history", "demand_panel", "ingest_sales", "sales_since"]

@@ -9,19 +9,24 @@ date in a closed period leaves no trace.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from uuid import UUID
+
+from sqlalchemy import select
 
 from jxc.accounting import valuation as v
 from jxc.accounting.services import Operation, PoolKey, StoredVoucher, cost_method
 from jxc.accounting.vouchers import Amounts, ValuedEvent
 from jxc.catalog.model import Item
 from jxc.db.uow import SqlUnitOfWork
+from jxc.documents import tables as t
+from jxc.documents.codec import decode
 from jxc.documents.model import (
     DeliverySlot,
+    DocumentStatus,
     DocumentType,
     FailedDisposition,
     GoodsReceipt,
@@ -368,5 +373,30 @@ def _originals(
     return originals, taken
 
 
+def open_order_quantities(
+    uow: SqlUnitOfWork, *, site_ids: Collection[UUID] | None = None,
+) -> dict[tuple[UUID, UUID], Decimal]:
+    """Outstanding quantity (base unit) on approved, partly received purchase orders, by (item id, site id).
+
+    What replenishment counts as already on order. Drafts and submitted orders are not counted: they
+    may still be rejected.
+    """
+    d = t.doc_documents
+    query = select(d.c.body).where(d.c.doc_type == DocumentType.PURCHASE_ORDER.value,
+                                   d.c.status.in_([DocumentStatus.APPROVED.value,
+                                                   DocumentStatus.PARTIALLY_DONE.value]))
+    if site_ids is not None:
+        query = query.where(d.c.site_id.in_(list(site_ids)))
+    orders = [decode(PurchaseOrder, row.body) for row in uow.connection.execute(query)]
+    known = c.items(uow, sorted({line.sku for po in orders for line in po.lines})) if orders else {}
+    result: dict[tuple[UUID, UUID], Decimal] = defaultdict(Decimal)
+    for po in orders:
+        for line in po.lines:
+            if line.outstanding > 0:
+                item = known[line.sku]
+                result[(item.id, po.site)] += c.base_quantity(item, line.outstanding, line.unit)
+    return dict(result)
+
+
 __all__ = ["InspectLineIn", "OrderLineIn", "ReceiveLineIn", "ReturnLineIn", "StoredVoucher", "create_purchase_order",
-           "inspect", "receive", "return_to_supplier"]
+           "inspect", "open_order_quantities", "receive", "return_to_supplier"]

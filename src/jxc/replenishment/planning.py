@@ -1,0 +1,179 @@
+"""One replenishment decision for an item at a site, with its reasons (pure).
+
+Inputs are what the services gather from other contexts — the demand forecast, the stock position
+by state, open purchase orders, the chosen supplier's offer and the service target — and the output
+is a suggestion that carries every figure it was computed from, so a buyer sees *why*: forecast,
+safety stock, reorder point, order-up-to level, on hand, in transit, reserved, open orders.
+
+Demand over the protection interval (lead time + review period) is normal with the supplier's
+lead-time variability (Silver, Pyke & Thomas); slow movers (mean under ``POISSON_BELOW`` a day)
+use Poisson demand instead, whose integer reorder point suits a few units a week.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+from decimal import ROUND_CEILING, Decimal
+
+from jxc.replenishment.policy import (
+    OrderSuggestion,
+    ServiceKind,
+    ServiceTarget,
+    normal_policy,
+    order_up_to,
+    poisson_reorder_point,
+    protection_interval_demand,
+    suggest_order,
+)
+
+POISSON_BELOW = Decimal("0.5")  # units a day
+_DAY = timedelta(days=1)
+
+
+@dataclass(frozen=True)
+class DemandEstimate:
+    """Expected daily demand and its day-to-day standard deviation over the coming days."""
+
+    mean_per_day: Decimal
+    std_per_day: Decimal
+    method: str  # which model produced it (shown with the suggestion)
+    history_days: int
+
+
+@dataclass(frozen=True)
+class Offer:
+    """What a supplier quotes for an item: price, lead time (mean and spread, days), MOQ and pack."""
+
+    supplier: str
+    unit_price: Decimal
+    lead_time_days: Decimal
+    lead_time_sd_days: Decimal = Decimal(0)
+    moq: Decimal = Decimal(0)
+    pack_size: Decimal = Decimal(1)
+
+
+@dataclass(frozen=True)
+class Position:
+    """Stock the decision counts on, in the item's base unit."""
+
+    on_hand: Decimal  # available + pending QC at the site
+    in_transit: Decimal
+    reserved: Decimal  # held for orders not yet shipped (already out of on_hand's available)
+    open_orders: Decimal  # outstanding on approved purchase orders
+    commitments: Decimal = Decimal(0)  # promised demand not yet reserved
+
+    @property
+    def total(self) -> Decimal:
+        return self.on_hand + self.in_transit + self.open_orders - self.commitments
+
+
+@dataclass(frozen=True)
+class Decision:
+    quantity: Decimal
+    reasons: tuple[str, ...]
+    target: ServiceTarget
+    review_days: Decimal
+    protection_days: Decimal
+    demand_mean: Decimal  # over the protection interval
+    demand_std: Decimal
+    safety_stock: Decimal
+    reorder_point: Decimal
+    order_up_to: Decimal
+    position: Decimal
+    expected_date: date
+
+
+def decide(
+    *, estimate: DemandEstimate, position: Position, offer: Offer, target: ServiceTarget, review_days: Decimal,
+    today: date, shelf_life_days: int | None = None, budget: Decimal | None = None,
+) -> Decision:
+    """Reorder point and order-up-to level for ``target`` over lead time + review, and what to order now."""
+    interval = protection_interval_demand(estimate.mean_per_day, estimate.std_per_day, offer.lead_time_days,
+                                          offer.lead_time_sd_days, review_days)
+    if estimate.mean_per_day < POISSON_BELOW and offer.lead_time_sd_days == 0:
+        cycle = target if target.kind is ServiceKind.CYCLE else ServiceTarget.cycle(target.value)
+        rop = Decimal(poisson_reorder_point(interval.mean, cycle))
+        safety = max(Decimal(0), rop - interval.mean)
+    else:
+        # A fill-rate target needs the order quantity: one review period's demand, at least a pack.
+        quantity = max(estimate.mean_per_day * max(review_days, Decimal(1)), offer.pack_size, Decimal("0.000001"))
+        planned = normal_policy(interval, target, order_quantity=quantity if target.kind is ServiceKind.FILL_RATE
+                                else None)
+        safety = max(Decimal(0), planned.safety_stock)
+        rop = interval.mean + safety
+    rop = rop.quantize(Decimal("0.000001"), rounding=ROUND_CEILING)
+    up_to = order_up_to(rop, estimate.mean_per_day, review_days,
+                        order_quantity=None if review_days > 0 else max(offer.pack_size, offer.moq, Decimal(1)))
+    shelf_cap = None if shelf_life_days is None else estimate.mean_per_day * shelf_life_days
+    suggestion: OrderSuggestion = suggest_order(
+        position=position.total, rop=rop, up_to=up_to, moq=offer.moq, pack_size=offer.pack_size,
+        max_units_before_expiry=shelf_cap, budget=budget, unit_cost=offer.unit_price if budget is not None else None)
+    arrives = today + _DAY * int(offer.lead_time_days.to_integral_value(rounding=ROUND_CEILING))
+    return Decision(
+        quantity=suggestion.quantity, reasons=tuple(str(r) for r in suggestion.reasons), target=target,
+        review_days=review_days, protection_days=interval.days, demand_mean=interval.mean, demand_std=interval.std,
+        safety_stock=safety, reorder_point=rop, order_up_to=up_to, position=position.total, expected_date=arrives,
+    )
+
+
+@dataclass(frozen=True)
+class Reliability:
+    on_time_rate: Decimal | None  # share of promises delivered in full on time (None: no record)
+    mean_days_late: Decimal | None
+
+
+@dataclass(frozen=True)
+class RankedOffer:
+    offer: Offer
+    score: Decimal
+    effective_lead_days: Decimal
+    on_time_rate: Decimal | None
+
+
+def rank_offers(offers: list[tuple[Offer, Reliability]], *, urgent: bool = False) -> list[RankedOffer]:
+    """Offers best first: price, lead time (plus the supplier's measured lateness) and reliability.
+
+    Each criterion is scaled to the best offer (1.0 = best); the weights favour price normally and
+    lead time when ``urgent`` (a surge needs goods soon). A supplier without a delivery record is
+    assumed 90 % on time — neither rewarded nor punished much.
+    """
+    if not offers:
+        return []
+    effective = [offer.lead_time_days + (rel.mean_days_late or Decimal(0)) for offer, rel in offers]
+    cheapest = min(offer.unit_price for offer, _ in offers) or Decimal("0.01")
+    fastest = min(effective) or Decimal("0.5")
+    price_w, lead_w, rel_w = (Decimal("0.2"), Decimal("0.6"), Decimal("0.2")) if urgent else (
+        Decimal("0.6"), Decimal("0.2"), Decimal("0.2"))
+    ranked = []
+    for (offer, rel), lead in zip(offers, effective, strict=True):
+        on_time = rel.on_time_rate if rel.on_time_rate is not None else Decimal("0.9")
+        price_score = cheapest / max(offer.unit_price, Decimal("0.01"))
+        lead_score = fastest / max(lead, Decimal("0.5"))
+        score = price_w * price_score + lead_w * lead_score + rel_w * on_time
+        ranked.append(RankedOffer(offer=offer, score=score.quantize(Decimal("0.0001")), effective_lead_days=lead,
+                                  on_time_rate=rel.on_time_rate))
+    return sorted(ranked, key=lambda r: (-r.score, r.offer.unit_price, r.offer.supplier))
+
+
+def classify_abc(revenue: dict[str, Decimal], *, a_share: Decimal = Decimal("0.8"),
+                 b_share: Decimal = Decimal("0.95")) -> dict[str, str]:
+    """A/B/C by cumulative share of revenue (A: the items making the first 80 %, B: up to 95 %)."""
+    total = sum(revenue.values(), Decimal(0))
+    result: dict[str, str] = {}
+    running = Decimal(0)
+    for key, value in sorted(revenue.items(), key=lambda kv: (-kv[1], kv[0])):
+        share_before = running / total if total else Decimal(1)
+        result[key] = "A" if share_before < a_share else "B" if share_before < b_share else "C"
+        running += value
+    return result
+
+
+def is_surge(*, actual: Decimal, expected: Decimal, expected_std: Decimal, factor: Decimal = Decimal("1.5"),
+             z: Decimal = Decimal("3")) -> bool:
+    """Sales running far above forecast: above both ``factor`` × expected and expected + z·σ."""
+    return actual > expected * factor and actual > expected + z * expected_std and actual > 0
+
+
+__all__ = ["POISSON_BELOW", "Decision", "DemandEstimate", "Offer", "Position", "RankedOffer", "Reliability",
+           "classify_abc", "decide", "is_surge", "rank_offers"]

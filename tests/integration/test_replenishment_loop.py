@@ -1,0 +1,134 @@
+"""From ingested sales to an approved draft purchase order, with the reasons kept; surges raise alerts."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from decimal import Decimal
+from uuid import UUID
+
+import pytest
+
+from jxc.bootstrap import App
+from jxc.catalog import services as catalog
+from jxc.db.uow import SqlUnitOfWork
+from jxc.documents.model import DocumentStatus, PurchaseOrder
+from jxc.documents.services import common as c
+from jxc.kernel.clock import FixedClock
+from jxc.kernel.errors import Conflict
+from jxc.replenishment import services as replenishment
+from jxc.signals import services as signals
+from jxc.signals.model import Channel, SalesEvent
+from tests.conftest import ref
+from tests.factories import item, network, receive
+
+
+def history(site: str, sku: str, *, days: int, end: datetime, per_day: int) -> list[SalesEvent]:
+    """``per_day`` units a day (two sales, lunch and evening) for ``days`` days before ``end``."""
+    events = []
+    for back in range(days, 0, -1):
+        day = end - timedelta(days=back)
+        weekend = day.weekday() >= 5
+        for hour, share in ((4, 0.4), (11, 0.6)):  # 12:00 and 19:00 Shanghai
+            qty = max(1, round(per_day * share * (1.3 if weekend else 1.0)))
+            events.append(SalesEvent(event_id=ref("EV"), occurred_at=day.replace(hour=hour), channel=Channel.POS,
+                                     site=site, sku=sku, quantity=Decimal(qty), unit_price=Decimal("12.00")))
+    return events
+
+
+def at(uow: SqlUnitOfWork, site: str) -> list[UUID]:
+    return [c.site(uow, site).id]
+
+
+def ingest(app: App, events: list[SalesEvent]) -> None:
+    for start in range(0, len(events), 2000):
+        with app.uow() as uow:
+            signals.ingest_sales(uow, events[start:start + 2000])
+            uow.commit()
+
+
+@pytest.fixture
+def stocked(app: App, clock: FixedClock) -> tuple[App, str, str, str, str]:
+    clock.current = datetime(2026, 3, 1, 1, 0, tzinfo=UTC)
+    net = network(app)
+    sku = item(app)
+    cheap, fast = ref("SUP"), ref("SUP")
+    with app.uow() as uow:
+        catalog.register_supplier(uow, code=cheap, name="便宜供应商")
+        catalog.register_supplier(uow, code=fast, name="快速供应商")
+        replenishment.set_offer(uow, supplier=cheap, sku=sku, unit_price=Decimal("6.00"),
+                                lead_time_days=Decimal(3), lead_time_sd_days=Decimal(1), moq=Decimal(50),
+                                pack_size=Decimal(12))
+        replenishment.set_offer(uow, supplier=fast, sku=sku, unit_price=Decimal("7.20"),
+                                lead_time_days=Decimal(2), pack_size=Decimal(6))
+        uow.commit()
+    ingest(app, history(net.store, sku, days=70, end=clock.current, per_day=40))
+    receive(app, sku, 100, net.store)
+    return app, net.store, sku, cheap, fast
+
+
+def test_sales_become_a_suggestion_with_its_reasons_and_an_approved_draft_order(
+    stocked: tuple[App, str, str, str, str],
+) -> None:
+    app, store, sku, cheap, fast = stocked
+    with app.uow() as uow:
+        report = replenishment.plan(uow, app.planner, actor="user:buyer", skus=[sku])
+        uow.commit()
+    assert (report.series, report.suggestions, report.alerts) == (1, 1, 0)
+    with app.uow() as uow:
+        [suggestion] = replenishment.list_suggestions(uow, sites=at(uow, store))
+    figures = suggestion.body["figures"]
+    # ~46 units a day (weekends higher), 3 ± 1 days lead time + 1 day review, A item at 99.2 % fill rate.
+    assert suggestion.supplier == cheap and suggestion.sku == sku and suggestion.site == store
+    assert Decimal(figures["forecast_per_day"]) > 40 and Decimal(figures["on_hand"]) == 100
+    assert Decimal(figures["reorder_point"]) > Decimal(figures["demand_over_protection"]) > 160
+    assert Decimal(figures["safety_stock"]) > 0 and Decimal(figures["service_target"]) == Decimal("0.992")
+    assert suggestion.body["class"] == "A" and "below_reorder_point" in suggestion.body["reasons"]
+    assert suggestion.quantity % 12 == 0 and suggestion.quantity >= 50
+    assert Decimal(figures["position"]) + suggestion.quantity >= Decimal(figures["order_up_to"])
+    assert [a["supplier"] for a in suggestion.body["alternatives"]] == [cheap, fast]
+
+    with app.uow() as uow:
+        [number] = replenishment.approve(uow, [suggestion.id], actor="user:buyer")
+        uow.commit()
+    with app.uow() as uow:
+        po: PurchaseOrder = c.load(uow, PurchaseOrder, organisation_id=c.site(uow, store).organisation_id,
+                                   number=number).document
+        [approved] = replenishment.list_suggestions(uow, status="approved", sites=at(uow, store))
+        with pytest.raises(Conflict):
+            replenishment.approve(uow, [suggestion.id], actor="user:buyer")
+    assert po.status is DocumentStatus.DRAFT and [(x.sku, x.quantity, x.unit_price) for x in po.lines] == [
+        (sku, suggestion.quantity, Decimal("6.00"))]
+    assert approved.purchase_order == number
+
+
+def test_a_replan_supersedes_open_suggestions_and_counts_approved_orders_as_on_order(
+    stocked: tuple[App, str, str, str, str],
+) -> None:
+    app, store, sku, _cheap, _fast = stocked
+    with app.uow() as uow:
+        replenishment.plan(uow, app.planner, actor="user:buyer", skus=[sku])
+        replenishment.plan(uow, app.planner, actor="user:buyer", skus=[sku])
+        uow.commit()
+    with app.uow() as uow:
+        assert len(replenishment.list_suggestions(uow, sites=at(uow, store))) == 1
+        assert len(replenishment.list_suggestions(uow, status="superseded", sites=at(uow, store))) == 1
+
+
+def test_a_sales_surge_raises_an_alert_and_an_emergency_suggestion_from_the_fastest_supplier(
+    stocked: tuple[App, str, str, str, str], clock: FixedClock,
+) -> None:
+    app, store, sku, cheap, fast = stocked
+    clock.current = clock.current + timedelta(hours=6)  # 15:00 in Shanghai
+    surge = [SalesEvent(event_id=ref("EV"), occurred_at=clock.current - timedelta(minutes=50 - i), channel=Channel.POS,
+                        site=store, sku=sku, quantity=Decimal(20), unit_price=Decimal("12.00")) for i in range(10)]
+    ingest(app, surge)
+    with app.uow() as uow:
+        report = replenishment.plan(uow, app.planner, actor="system:scheduler", trigger="schedule", skus=[sku])
+        uow.commit()
+    assert report.alerts == 1
+    with app.uow() as uow:
+        [alert] = [a for a in replenishment.list_alerts(uow) if a["site"] == store]
+        [suggestion] = replenishment.list_suggestions(uow, sites=at(uow, store))
+    assert Decimal(str(alert["sold_today"])) >= 200 and alert["suggestion_id"] == suggestion.id
+    assert suggestion.kind == "emergency" and suggestion.supplier == fast
+    assert [x["supplier"] for x in alert["candidates"]] == [fast, cheap]
