@@ -16,6 +16,7 @@ from jxc.documents.services import common as c
 from jxc.kernel.clock import FixedClock
 from jxc.kernel.errors import Conflict
 from jxc.replenishment import services as replenishment
+from jxc.replenishment.scheduler import Scheduler
 from jxc.signals import services as signals
 from jxc.signals.model import Channel, SalesEvent
 from tests.conftest import ref
@@ -132,3 +133,23 @@ def test_a_sales_surge_raises_an_alert_and_an_emergency_suggestion_from_the_fast
     assert Decimal(str(alert["sold_today"])) >= 200 and alert["suggestion_id"] == suggestion.id
     assert suggestion.kind == "emergency" and suggestion.supplier == fast
     assert [x["supplier"] for x in alert["candidates"]] == [fast, cheap]
+
+
+def test_each_scheduler_cycle_replans_only_the_series_whose_signals_changed(
+    stocked: tuple[App, str, str, str, str], clock: FixedClock,
+) -> None:
+    app, store, sku, _cheap, _fast = stocked
+    scheduler = Scheduler(app.uow, app.planner)
+    assert scheduler.interval == timedelta(minutes=15)
+    # Later than any run the other tests in this database made (the loop is one for the whole database).
+    clock.current = clock.current + timedelta(days=10)
+    with app.uow() as uow:
+        replenishment.plan(uow, app.planner, actor="user:buyer", skus=[sku])  # the previous run
+        uow.commit()
+    clock.current = clock.current + timedelta(minutes=15)
+    assert scheduler.run_once().series == 0  # nothing arrived since
+    clock.current = clock.current + timedelta(minutes=1)
+    ingest(app, [SalesEvent(event_id=ref("EV"), occurred_at=clock.current, channel=Channel.POS, site=store,
+                            sku=sku, quantity=Decimal(3), unit_price=Decimal("12.00"))])
+    clock.current = clock.current + timedelta(minutes=14)
+    assert scheduler.run_once().series == 1

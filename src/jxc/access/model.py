@@ -73,6 +73,8 @@ ACTIONS: Final[frozenset[str]] = frozenset(
         "voucher.read",  # vouchers (记账凭证) and their GL export
         "period.close",  # close and reopen accounting periods (结账 / 反结账)
         "signal.read", "signal.write",  # demand signals: sales events in, demand history out
+        "replenishment.read",  # suggestions with their reasons, supplier comparison, surge alerts
+        "replenishment.plan",  # run planning, approve suggestions into draft orders, supplier offers
     }
 )
 

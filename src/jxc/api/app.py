@@ -48,6 +48,7 @@ def create_api(app: App, *, max_body_bytes: int = MAX_BODY_BYTES) -> FastAPI:
     from jxc.documents.api_supply import router as supply_router
     from jxc.inventory.api import router as inventory_router
     from jxc.org.api import router as org_router
+    from jxc.replenishment.api import router as replenishment_router
     from jxc.signals.api import router as signals_router
     from jxc.workflow.api import router as workflow_router
 
@@ -63,7 +64,8 @@ def create_api(app: App, *, max_body_bytes: int = MAX_BODY_BYTES) -> FastAPI:
 
     api.add_middleware(BodyLimit, max_bytes=max_body_bytes)
     for router in (auth_router, catalog_router, org_router, inventory_router, audit_router, documents_router,
-                   moves_router, supply_router, workflow_router, signals_router):
+                   moves_router, supply_router, workflow_router, signals_router,
+                   replenishment_router):
         api.include_router(router, prefix=PREFIX, responses=PROBLEM_RESPONSES, dependencies=[Depends(refuse_nul)])
     console = console_directory(app)
     if console is not None:

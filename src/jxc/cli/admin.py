@@ -47,8 +47,10 @@ def register(root: typer.Typer) -> None:
     def serve(
         host: Annotated[str, typer.Option(help="Interface to listen on.")] = "127.0.0.1",
         port: Annotated[int, typer.Option(help="TCP port.")] = 8000,
+        replenish: Annotated[bool, typer.Option(
+            help="Run the replenishment loop in the background (every interval_minutes of the settings).")] = True,
     ) -> None:
-        """Serve the HTTP API (/api/v1, docs at /api/v1/docs)."""
+        """Serve the HTTP API (/api/v1, docs at /api/v1/docs) and the replenishment loop."""
         import gc
 
         import uvicorn
@@ -63,8 +65,19 @@ def register(root: typer.Typer) -> None:
         # Start-up objects live as long as the server: keep the collector from rescanning them.
         gc.collect()
         gc.freeze()
+        scheduler = None
+        if replenish:
+            from jxc.replenishment.scheduler import Scheduler
+
+            scheduler = Scheduler(app.uow, app.planner)
+            scheduler.start()
+            console.print(f"replenishment loop every {scheduler.interval.total_seconds() / 60:g} min")
         console.print(f"jxc API on http://{host}:{port}/api/v1/docs")
-        uvicorn.run(api, host=host, port=port, log_level="info")
+        try:
+            uvicorn.run(api, host=host, port=port, log_level="info")
+        finally:
+            if scheduler is not None:
+                scheduler.stop()
 
     @root.command("demo")
     def demo(

@@ -19,7 +19,7 @@ from decimal import Decimal
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import func, insert, select, update
 
 from jxc.catalog import services as catalog
 from jxc.catalog.model import Item
@@ -114,15 +114,25 @@ def supplier_options(uow: SqlUnitOfWork, item_id: UUID, *, urgent: bool = False)
 def plan(
     uow: SqlUnitOfWork, planner: Planner, *, actor: str, trigger: str = "manual",
     sites: Collection[str] | None = None, skus: Collection[str] | None = None,
+    only: Collection[tuple[UUID, UUID]] | None = None,
 ) -> RunReport:
-    """Replan the item-sites with recent demand (or the ones named); store suggestions and surge alerts."""
+    """Replan the item-sites with recent demand (or the ones named); store suggestions and surge alerts.
+
+    ``only``: (item id, site id) pairs to replan — the scheduler passes the series whose signals changed.
+    """
     now = uow.clock.now()
     today = now.date()
     settings = planner.settings
     site_ids = None if sites is None else [s.id for s in org.sites_by_code(uow, sites).values()]
     item_ids = None if skus is None else [i.id for i in catalog.items_by_sku(uow, skus).values()]
+    if only is not None:
+        site_ids = sorted({site for _, site in only} & set(site_ids if site_ids is not None else {s for _, s in only}))
+        item_ids = sorted({item for item, _ in only} & set(item_ids if item_ids is not None else {i for i, _ in only}))
     panel = signals.demand_panel(uow, since=today - timedelta(days=settings.history_days), site_ids=site_ids,
                                  item_ids=item_ids)
+    if only is not None:
+        wanted = set(only)
+        panel = {key: points for key, points in panel.items() if key in wanted}
     run_id = new_id()
     if not panel:
         _record_run(uow, run_id, trigger=trigger, started=now, series=0, suggestions=0, actor=actor)
@@ -270,6 +280,12 @@ def _record_run(uow: SqlUnitOfWork, run_id: UUID, *, trigger: str, started: date
         suggestions=suggestions, actor=actor))
 
 
+def last_run_started(uow: SqlUnitOfWork) -> datetime | None:
+    r = t.rep_runs
+    found: datetime | None = uow.connection.execute(select(func.max(r.c.started_at))).scalar()
+    return found
+
+
 # --- reading and deciding -------------------------------------------------------------------------
 
 
@@ -288,9 +304,11 @@ class SuggestionView:
 
 
 def list_suggestions(uow: SqlUnitOfWork, *, status: str | None = "open", sites: Collection[UUID] | None = None,
-                     limit: int = 200) -> list[SuggestionView]:
+                     limit: int = 200, ids: Collection[UUID] | None = None) -> list[SuggestionView]:
     s = t.rep_suggestions
     query = select(s).order_by(s.c.created_at.desc(), s.c.id).limit(limit)
+    if ids is not None:
+        query = query.where(s.c.id.in_(list(ids)))
     if status is not None:
         query = query.where(s.c.status == status)
     if sites is not None:
@@ -373,5 +391,5 @@ def list_alerts(uow: SqlUnitOfWork, *, since: datetime | None = None, limit: int
              "suggestion_id": row.suggestion_id, **dict(row.body)} for row in uow.connection.execute(query)]
 
 
-__all__ = ["Planner", "RunReport", "SuggestionView", "approve", "dismiss", "list_alerts", "list_suggestions", "plan",
-           "set_offer", "supplier_options"]
+__all__ = ["Planner", "RunReport", "SuggestionView", "approve", "dismiss", "last_run_started", "list_alerts",
+           "list_suggestions", "plan", "set_offer", "supplier_options"]

@@ -169,4 +169,12 @@ def sales_since(uow: SqlUnitOfWork, *, since: datetime) -> dict[tuple[UUID, UUID
     return {(row[0], row[1]): Decimal(row[2]) for row in uow.connection.execute(query)}
 
 
-__all__ = ["DemandPoint", "IngestReport", "demand_history", "demand_panel", "ingest_sales", "sales_since"]
+def changed_series(uow: SqlUnitOfWork, *, received_since: datetime) -> set[tuple[UUID, UUID]]:
+    """(item, site) pairs with sales events received from ``received_since`` on (what a replan must revisit)."""
+    e = t.sig_sales_events
+    query = select(e.c.item_id, e.c.site_id).where(e.c.received_at >= received_since).distinct()
+    return {(row[0], row[1]) for row in uow.connection.execute(query)}
+
+
+__all__ = ["DemandPoint", "IngestReport", "changed_series", "demand_history", "demand_panel", "ingest_sales",
+           "sales_since"]
