@@ -90,6 +90,7 @@ def register(root: typer.Typer) -> None:
         from jxc.cli.main import state
         from jxc.demo import build_demo
         from jxc.demo.documents import build_documents
+        from jxc.demo.replenishment import build_replenishment
         from jxc.demo.users import DEMO_PASSWORD, ensure_demo_users
 
         app = state.app(require_schema=False)
@@ -97,13 +98,18 @@ def register(root: typer.Typer) -> None:
         summary = build_demo(app, items=items, days=days, seed=seed, show_progress=not as_json)
         users = ensure_demo_users(app)
         documents = build_documents(app)
+        planning = build_replenishment(app)
         if as_json:
             emit_json({**summary.as_dict(), "documents": documents.documents, "vouchers": documents.vouchers,
+                       "sales_events": planning.events, "suggestions": planning.suggestions,
                        "pending_approvals": documents.pending_approvals, "sign_in": {
                 "password": DEMO_PASSWORD, "users": [{"username": u.username, "role": u.role} for u in users]}})
         else:
             summary.print(console)
             console.print(f"[bold]Documents[/] {documents.documents} · [bold]vouchers[/] {documents.vouchers} · "
                           f"[bold]waiting for approval[/] {documents.pending_approvals} (sign in as director)")
+            console.print(f"[bold]Replenishment[/] {planning.events:,} till sales as signals · "
+                          f"{planning.suggestions} suggestions with reasons: [cyan]jxc replenish list[/], "
+                          "approve with [cyan]jxc replenish approve ID[/]")
             console.print(f"[bold]Sign in[/] (API and console, password [cyan]{DEMO_PASSWORD}[/]): "
                           + ", ".join(f"[cyan]{u.username}[/] ({u.note})" for u in users))

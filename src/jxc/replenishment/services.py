@@ -94,17 +94,26 @@ def set_offer(
         lead_time_sd_days=lead_time_sd_days, moq=moq, pack_size=pack_size, updated_at=uow.clock.now()))
 
 
-def supplier_options(uow: SqlUnitOfWork, item_id: UUID, *, urgent: bool = False) -> list[RankedOffer]:
-    """Every supplier's offer for the item, best first (price, lead time incl. lateness, on-time rate)."""
+def supplier_options(uow: SqlUnitOfWork, item_id: UUID, *, urgent: bool = False,
+                     known: dict[UUID, tuple[str, Reliability]] | None = None) -> list[RankedOffer]:
+    """Every supplier's offer for the item, best first (price, lead time incl. lateness, on-time rate).
+
+    ``known``: suppliers' codes and delivery records already looked up in this run (filled as it goes).
+    """
     o = t.rep_offers
     rows = list(uow.connection.execute(select(o).where(o.c.item_id == item_id)))
+    seen = known if known is not None else {}
     offers = []
     for row in rows:
-        vendor = catalog.get_supplier_by_id(uow, row.supplier_id)
-        record = notices.supplier_reliability(uow, supplier=vendor.code)
-        offers.append((Offer(supplier=vendor.code, unit_price=row.unit_price, lead_time_days=row.lead_time_days,
+        if row.supplier_id not in seen:
+            vendor = catalog.get_supplier_by_id(uow, row.supplier_id)
+            record = notices.supplier_reliability(uow, supplier=vendor.code)
+            seen[row.supplier_id] = (vendor.code, Reliability(on_time_rate=record.on_time_rate,
+                                                              mean_days_late=record.mean_days_late))
+        code, reliability = seen[row.supplier_id]
+        offers.append((Offer(supplier=code, unit_price=row.unit_price, lead_time_days=row.lead_time_days,
                              lead_time_sd_days=row.lead_time_sd_days, moq=row.moq, pack_size=row.pack_size),
-                       Reliability(on_time_rate=record.on_time_rate, mean_days_late=record.mean_days_late)))
+                       reliability))
     return rank_offers(offers, urgent=urgent)
 
 
@@ -145,17 +154,18 @@ def plan(
     positions = _positions(uow, planner.stock, items, places)
     today_sales = signals.sales_since(uow, since=datetime.combine(today, datetime.min.time(), now.tzinfo))
     made = alerts = 0
+    suppliers: dict[UUID, tuple[str, Reliability]] = {}
     for (item_id, site_id), estimate in sorted(estimates.items(), key=lambda kv: (str(kv[0][0]), str(kv[0][1]))):
         item, place = items[item_id], places[site_id]
         if place.organisation_id is None:
             continue
-        options = supplier_options(uow, item_id)
+        options = supplier_options(uow, item_id, known=suppliers)
         if not options:
             continue  # nobody to buy from: nothing to suggest (the list shows items without offers)
         surge = is_surge(actual=today_sales.get((item_id, site_id), Decimal(0)), expected=estimate.mean_per_day,
                          expected_std=estimate.std_per_day)
         if surge:
-            options = supplier_options(uow, item_id, urgent=True)
+            options = supplier_options(uow, item_id, urgent=True, known=suppliers)
         target = settings.target_for(abc=classes[(item_id, site_id)], category=item.category)
         held = positions.get((item_id, site_id), Position(Decimal(0), Decimal(0), Decimal(0), Decimal(0)))
         position = Position(on_hand=held.on_hand, in_transit=held.in_transit, reserved=held.reserved,
