@@ -123,6 +123,7 @@ def _register_commands() -> None:
     from jxc.documents.cli_moves import register as register_moves
     from jxc.inventory.cli import register as register_inventory
     from jxc.org.cli import register as register_org
+    from jxc.replenishment.cli_plan import register as register_replenish
 
     register_admin(app)
     register_catalog(app)
@@ -131,6 +132,7 @@ def _register_commands() -> None:
     register_access(app)
     register_documents(app)
     register_moves(app)
+    register_replenish(app)
 
 
 _register_commands()
