@@ -124,6 +124,7 @@ def _register_commands() -> None:
     from jxc.inventory.cli import register as register_inventory
     from jxc.org.cli import register as register_org
     from jxc.replenishment.cli_plan import register as register_replenish
+    from jxc.signals.cli import register as register_signals
 
     register_admin(app)
     register_catalog(app)
@@ -133,6 +134,7 @@ def _register_commands() -> None:
     register_documents(app)
     register_moves(app)
     register_replenish(app)
+    register_signals(app)
 
 
 _register_commands()
