@@ -12,13 +12,16 @@ from jxc.bootstrap import App
 from jxc.catalog import services as catalog
 from jxc.db.uow import SqlUnitOfWork
 from jxc.documents.model import DocumentStatus, PurchaseOrder
+from jxc.documents.services import approvals, purchasing
 from jxc.documents.services import common as c
+from jxc.documents.services.common import Wiring
 from jxc.kernel.clock import FixedClock
 from jxc.kernel.errors import Conflict
 from jxc.replenishment import services as replenishment
 from jxc.replenishment.scheduler import Scheduler
 from jxc.signals import services as signals
 from jxc.signals.model import Channel, SalesEvent
+from jxc.workflow.config import parse_flows
 from tests.conftest import ref
 from tests.factories import item, network, receive
 
@@ -153,3 +156,30 @@ def test_each_scheduler_cycle_replans_only_the_series_whose_signals_changed(
                             sku=sku, quantity=Decimal(3), unit_price=Decimal("12.00"))])
     clock.current = clock.current + timedelta(minutes=14)
     assert scheduler.run_once().series == 1
+
+
+def test_a_suppliers_measured_lead_time_replaces_its_quote_after_three_receipts(
+    stocked: tuple[App, str, str, str, str], clock: FixedClock,
+) -> None:
+    app, store, sku, cheap, _fast = stocked
+    one_click = Wiring(ledger=app.ledger, books=app.books, flows=parse_flows(
+        'version = 1\n[[flow]]\nname = "po"\ndocument_type = "purchase_order"\ndefault = true\nauto_approve = true\n'))
+    with app.uow() as uow:
+        organisation = c.organisation_by_id(uow, c.site(uow, store).organisation_id).code
+    for days in (5, 6, 7):  # quoted 3 days; it takes 5–7
+        with app.uow() as uow:
+            po = purchasing.create_purchase_order(
+                uow, organisation=organisation, supplier=cheap, site=store, actor="user:buyer",
+                lines=[purchasing.OrderLineIn(sku=sku, quantity=Decimal(12), unit_price=Decimal(6),
+                                              expected_date=clock.current.date())])
+            approvals.submit(uow, one_click, organisation=organisation, number=po.number, actor="user:buyer")
+            uow.commit()
+        clock.current = clock.current + timedelta(days=days)
+        with app.uow() as uow:
+            purchasing.receive(uow, one_click, organisation=organisation, purchase_order=po.number, actor="user:wh",
+                               lines=[purchasing.ReceiveLineIn(po_line=1, quantity=Decimal(12), to_qc=False)])
+            uow.commit()
+    with app.uow() as uow:
+        [best, *_] = [o for o in replenishment.supplier_options(uow, catalog.get_item(uow, sku).id)
+                      if o.offer.supplier == cheap]
+    assert (best.offer.lead_time_days, best.offer.lead_time_sd_days) == (Decimal(6), Decimal(1))

@@ -15,6 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import ROUND_CEILING, Decimal
+from typing import Protocol
 
 from jxc.replenishment.policy import (
     OrderSuggestion,
@@ -117,10 +118,20 @@ def decide(
     )
 
 
+class MeasuredLeadTime(Protocol):
+    @property
+    def receipts(self) -> int: ...
+    @property
+    def mean_days(self) -> Decimal: ...
+    @property
+    def sd_days(self) -> Decimal: ...
+
+
 @dataclass(frozen=True)
 class Reliability:
     on_time_rate: Decimal | None  # share of promises delivered in full on time (None: no record)
     mean_days_late: Decimal | None
+    lead_time: MeasuredLeadTime | None = None  # order → receipt, as measured
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Collection, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
@@ -50,6 +50,7 @@ from jxc.replenishment.targets import PlanningSettings, default_settings
 from jxc.signals import services as signals
 
 MIN_MODEL_DAYS = 28  # shorter histories are estimated from recent days (cold start)
+MEASURED_AFTER = 3  # receipts before a supplier's measured lead time replaces its quoted one
 ALTERNATIVES = 3
 
 
@@ -103,17 +104,25 @@ def supplier_options(uow: SqlUnitOfWork, item_id: UUID, *, urgent: bool = False,
     o = t.rep_offers
     rows = list(uow.connection.execute(select(o).where(o.c.item_id == item_id)))
     seen = known if known is not None else {}
+    measured = purchasing.supplier_lead_times(uow, supplier_ids=[r.supplier_id for r in rows
+                                                                 if r.supplier_id not in seen])
     offers = []
     for row in rows:
         if row.supplier_id not in seen:
             vendor = catalog.get_supplier_by_id(uow, row.supplier_id)
             record = notices.supplier_reliability(uow, supplier=vendor.code)
-            seen[row.supplier_id] = (vendor.code, Reliability(on_time_rate=record.on_time_rate,
-                                                              mean_days_late=record.mean_days_late))
+            seen[row.supplier_id] = (vendor.code, Reliability(
+                on_time_rate=record.on_time_rate, mean_days_late=record.mean_days_late,
+                lead_time=measured.get(row.supplier_id)))
         code, reliability = seen[row.supplier_id]
-        offers.append((Offer(supplier=code, unit_price=row.unit_price, lead_time_days=row.lead_time_days,
-                             lead_time_sd_days=row.lead_time_sd_days, moq=row.moq, pack_size=row.pack_size),
-                       reliability))
+        lead, spread = row.lead_time_days, row.lead_time_sd_days
+        history = reliability.lead_time
+        if history is not None and history.receipts >= MEASURED_AFTER:
+            # What the supplier actually took beats what it quoted (and its spread is real).
+            lead, spread = history.mean_days, history.sd_days
+            reliability = replace(reliability, mean_days_late=None)  # lateness is inside the measured mean
+        offers.append((Offer(supplier=code, unit_price=row.unit_price, lead_time_days=lead, lead_time_sd_days=spread,
+                             moq=row.moq, pack_size=row.pack_size), reliability))
     return rank_offers(offers, urgent=urgent)
 
 

@@ -398,5 +398,43 @@ def open_order_quantities(
     return dict(result)
 
 
-__all__ = ["InspectLineIn", "OrderLineIn", "ReceiveLineIn", "ReturnLineIn", "StoredVoucher", "create_purchase_order",
-           "inspect", "open_order_quantities", "receive", "return_to_supplier"]
+@dataclass(frozen=True)
+class LeadTimeRecord:
+    """A supplier's measured lead time: order date to each receipt's date, in days."""
+
+    receipts: int
+    mean_days: Decimal
+    sd_days: Decimal
+
+
+def supplier_lead_times(
+    uow: SqlUnitOfWork, *, supplier_ids: Collection[UUID], since: date | None = None,
+) -> dict[UUID, LeadTimeRecord]:
+    """Each supplier's lead-time distribution from its receipts against purchase orders (since ``since``).
+
+    Measured from the order's date to the receipt's date; a receipt against a shipping notice counts
+    the same way (the notice changes the promise, not when the goods arrived).
+    """
+    if not supplier_ids:
+        return {}
+    po, gr = t.doc_documents.alias("po"), t.doc_documents.alias("gr")
+    query = (select(po.c.partner_id, po.c.doc_date, gr.c.doc_date.label("received"))
+             .join_from(gr, po, gr.c.source_id == po.c.id)
+             .where(gr.c.doc_type == DocumentType.GOODS_RECEIPT.value,
+                    po.c.doc_type == DocumentType.PURCHASE_ORDER.value, po.c.partner_id.in_(list(supplier_ids))))
+    if since is not None:
+        query = query.where(gr.c.doc_date >= since)
+    days: dict[UUID, list[int]] = defaultdict(list)
+    for row in uow.connection.execute(query):
+        days[row.partner_id].append(max(0, (row.received - row.doc_date).days))
+    result = {}
+    for supplier_id, values in days.items():
+        mean = Decimal(sum(values)) / len(values)
+        variance = sum(((Decimal(v) - mean) ** 2 for v in values), Decimal(0)) / max(1, len(values) - 1)
+        result[supplier_id] = LeadTimeRecord(receipts=len(values), mean_days=mean.quantize(Decimal("0.01")),
+                                             sd_days=variance.sqrt().quantize(Decimal("0.01")))
+    return result
+
+
+__all__ = ["InspectLineIn", "LeadTimeRecord", "OrderLineIn", "ReceiveLineIn", "ReturnLineIn", "StoredVoucher", "create_purchase_order",
+           "inspect", "open_order_quantities", "receive", "return_to_supplier", "supplier_lead_times"]
