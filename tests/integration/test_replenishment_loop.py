@@ -15,6 +15,7 @@ from jxc.documents.model import DocumentStatus, PurchaseOrder
 from jxc.documents.services import approvals, purchasing
 from jxc.documents.services import common as c
 from jxc.documents.services.common import Wiring
+from jxc.inventory.commands import MoveLine
 from jxc.kernel.clock import FixedClock
 from jxc.kernel.errors import Conflict
 from jxc.replenishment import services as replenishment
@@ -23,7 +24,7 @@ from jxc.signals import services as signals
 from jxc.signals.model import Channel, SalesEvent
 from jxc.workflow.config import parse_flows
 from tests.conftest import ref
-from tests.factories import item, network, receive
+from tests.factories import item, network, post, receive
 
 
 def history(site: str, sku: str, *, days: int, end: datetime, per_day: int) -> list[SalesEvent]:
@@ -183,3 +184,33 @@ def test_a_suppliers_measured_lead_time_replaces_its_quote_after_three_receipts(
         [best, *_] = [o for o in replenishment.supplier_options(uow, catalog.get_item(uow, sku).id)
                       if o.offer.supplier == cheap]
     assert (best.offer.lead_time_days, best.offer.lead_time_sd_days) == (Decimal(6), Decimal(1))
+
+
+def test_days_the_shelf_was_empty_are_not_learned_as_low_demand(app: App, clock: FixedClock) -> None:
+    clock.current = datetime(2026, 6, 1, 1, 0, tzinfo=UTC)
+    net = network(app)
+    sku = item(app)
+    supplier = ref("SUP")
+    with app.uow() as uow:
+        catalog.register_supplier(uow, code=supplier, name="供应商")
+        replenishment.set_offer(uow, supplier=supplier, sku=sku, unit_price=Decimal(6), lead_time_days=Decimal(2))
+        uow.commit()
+    start = clock.current - timedelta(days=30)
+    post(app, MoveLine(sku=sku, quantity="800", from_site="@supplier", to_site=net.store), kind="receipt",
+         occurred_at=start - timedelta(hours=1))
+    events = []
+    for day in range(20):  # 40 a day for 20 days empties the shelf; the last 10 days sell nothing
+        moment = start + timedelta(days=day, hours=3)
+        post(app, MoveLine(sku=sku, quantity="40", from_site=net.store, to_site="@customer"), kind="sale",
+             occurred_at=moment)
+        events.append(SalesEvent(event_id=ref("EV"), occurred_at=moment, channel=Channel.POS, site=net.store, sku=sku,
+                                 quantity=Decimal(40), unit_price=Decimal(12)))
+    ingest(app, events)
+    with app.uow() as uow:
+        replenishment.plan(uow, app.planner, actor="user:buyer", skus=[sku])
+        uow.commit()
+    with app.uow() as uow:
+        [suggestion] = replenishment.list_suggestions(uow, sites=at(uow, net.store))
+    figures = suggestion.body["figures"]
+    assert figures["stockout_days"] >= 10
+    assert Decimal(figures["forecast_per_day"]) == 40  # not 40 × 20 / 28 ≈ 28.6

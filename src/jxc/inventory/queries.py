@@ -7,9 +7,9 @@ correct exactly when it reports no difference.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Collection
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta, tzinfo
 from decimal import Decimal
 from typing import Any
 from uuid import UUID
@@ -274,6 +274,51 @@ class StockQueries:
             )
             for r in rows
         ]
+
+    def stockout_days(
+        self, uow: SqlUnitOfWork, *, item_ids: Collection[UUID], since: datetime, zones: Mapping[UUID, tzinfo],
+    ) -> dict[tuple[UUID, UUID], set[date]]:
+        """Local days since ``since`` that ended with nothing available, per (item, site) of ``zones``' sites.
+
+        Demand on such a day is censored (the shelf was empty, not the customers absent), so a
+        forecast must not learn it as low demand. Closing stock is rebuilt backwards from today's
+        available balance and the day's net movements into and out of ``available`` at the site.
+        """
+        b, m = t.balances, t.movements
+        items, sites = list(item_ids), list(zones)
+        if not items or not sites:
+            return {}
+        now = uow.clock.now()
+        balance: dict[tuple[UUID, UUID], Decimal] = defaultdict(Decimal)
+        for row in uow.connection.execute(
+                select(b.c.item_id, b.c.site_id, func.sum(b.c.quantity))
+                .where(b.c.item_id.in_(items), b.c.site_id.in_(sites), b.c.state == "available",
+                       b.c.is_virtual.is_(False)).group_by(b.c.item_id, b.c.site_id)):
+            balance[(row[0], row[1])] = Decimal(row[2])
+        net: dict[tuple[UUID, UUID], dict[date, Decimal]] = defaultdict(lambda: defaultdict(Decimal))
+        for side, sign in ((m.c.to_bucket_id, 1), (m.c.from_bucket_id, -1)):
+            query = (select(m.c.item_id, b.c.site_id, m.c.occurred_at, m.c.quantity)
+                     .join(b, b.c.bucket_id == side)
+                     .where(m.c.item_id.in_(items), b.c.site_id.in_(sites), b.c.state == "available",
+                            b.c.is_virtual.is_(False), m.c.occurred_at >= since))
+            for moved in uow.connection.execute(query):
+                day = moved.occurred_at.astimezone(zones[moved.site_id]).date()
+                net[(moved.item_id, moved.site_id)][day] += sign * moved.quantity
+        result: dict[tuple[UUID, UUID], set[date]] = {}
+        for key in set(balance) | set(net):
+            site_zone = zones[key[1]]
+            day, first = now.astimezone(site_zone).date(), since.astimezone(site_zone).date()
+            closing = balance.get(key, Decimal(0))  # at the end of today
+            empty: set[date] = set()
+            changes = net.get(key, {})
+            while day >= first:
+                if closing <= 0:
+                    empty.add(day)
+                closing -= changes.get(day, Decimal(0))  # the previous day's close
+                day -= timedelta(days=1)
+            if empty:
+                result[key] = empty
+        return result
 
     def movement_sums(self, uow: SqlUnitOfWork, *, item_id: UUID | None = None) -> dict[UUID, Decimal]:
         """Σ in − Σ out per bucket, straight from the movements (the ledger's own truth)."""

@@ -24,7 +24,10 @@ History = Sequence[tuple[date, Decimal]]
 
 
 class DemandEstimator(Protocol):
-    def estimate(self, series: Mapping[K, History], *, today: date, horizon_days: int) -> dict[K, DemandEstimate]: ...
+    def estimate(self, series: Mapping[K, History], *, today: date, horizon_days: int,
+                 censored: Mapping[K, set[date]] | None = None) -> dict[K, DemandEstimate]:
+        """``censored``: days a series was out of stock — unknown demand, not zero demand."""
+        ...
 
 
 class RecentDemandEstimator:
@@ -33,7 +36,8 @@ class RecentDemandEstimator:
     def __init__(self, window: int = 28) -> None:
         self.window = window
 
-    def estimate(self, series: Mapping[K, History], *, today: date, horizon_days: int) -> dict[K, DemandEstimate]:
+    def estimate(self, series: Mapping[K, History], *, today: date, horizon_days: int,
+                 censored: Mapping[K, set[date]] | None = None) -> dict[K, DemandEstimate]:
         result: dict[K, DemandEstimate] = {}
         for key, points in series.items():
             if not points:
@@ -41,7 +45,10 @@ class RecentDemandEstimator:
             first = max(points[0][0], today - timedelta(days=self.window))
             days = max(1, (today - first).days)
             by_day = {day: qty for day, qty in points if first <= day < today}
-            values = [float(by_day.get(first + timedelta(days=i), 0)) for i in range(days)]
+            out = (censored or {}).get(key, set())
+            span = [first + timedelta(days=i) for i in range(days)]
+            values = [float(by_day.get(day, 0)) for day in span if day not in out] or [
+                float(by_day.get(day, 0)) for day in span]
             mean = sum(values) / len(values)
             variance = sum((v - mean) ** 2 for v in values) / max(1, len(values) - 1)
             result[key] = DemandEstimate(mean_per_day=_dec(mean), std_per_day=_dec(math.sqrt(variance)),

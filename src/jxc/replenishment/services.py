@@ -18,6 +18,7 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 from uuid import UUID
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, insert, select, update
 
@@ -157,7 +158,10 @@ def plan(
         return RunReport(run_id=run_id, series=0, suggestions=0, alerts=0)
     items = catalog.items_by_id(uow, {key[0] for key in panel})
     places = org.sites_by_id(uow, {key[1] for key in panel})
-    estimates = _estimate(planner, panel, today=today)
+    window_start = datetime.combine(today - timedelta(days=settings.history_days), datetime.min.time(), now.tzinfo)
+    censored = planner.stock.stockout_days(uow, item_ids={key[0] for key in panel}, since=window_start,
+                                           zones={site_id: ZoneInfo(site.timezone) for site_id, site in places.items()})
+    estimates = _estimate(planner, panel, today=today, censored=censored)
     classes = _classes(panel, today=today)
     open_orders = purchasing.open_order_quantities(uow, site_ids=list(places))
     positions = _positions(uow, planner.stock, items, places)
@@ -187,7 +191,8 @@ def plan(
         if decision.quantity > 0:
             suggestion_id = _store(uow, run_id=run_id, item=item, place=place, decision=decision, estimate=estimate,
                                    position=position, options=options, abc=classes[(item_id, site_id)],
-                                   kind="emergency" if surge else "regular", at=now)
+                                   kind="emergency" if surge else "regular", at=now,
+                                   stockout_days=len(censored.get((item_id, site_id), ())))
             made += 1
         if surge:
             _alert(uow, item=item, place=place, at=now, actual=today_sales[(item_id, site_id)], estimate=estimate,
@@ -198,16 +203,16 @@ def plan(
 
 
 def _estimate(planner: Planner, panel: dict[tuple[UUID, UUID], list[signals.DemandPoint]],
-              *, today: date) -> dict[tuple[UUID, UUID], DemandEstimate]:
+              *, today: date, censored: dict[tuple[UUID, UUID], set[date]]) -> dict[tuple[UUID, UUID], DemandEstimate]:
     series = {key: [(p.period, p.quantity) for p in points if isinstance(p.period, date)]
               for key, points in panel.items()}
     long_enough = {k: v for k, v in series.items() if (today - v[0][0]).days >= MIN_MODEL_DAYS}
     short = {k: v for k, v in series.items() if k not in long_enough}
     result: dict[tuple[UUID, UUID], DemandEstimate] = {}
     if planner.estimator is not None and long_enough:
-        result.update(planner.estimator.estimate(long_enough, today=today, horizon_days=28))
+        result.update(planner.estimator.estimate(long_enough, today=today, horizon_days=28, censored=censored))
     rest = {k: v for k, v in series.items() if k not in result}
-    result.update(planner.fallback.estimate(rest | short, today=today, horizon_days=28))
+    result.update(planner.fallback.estimate(rest | short, today=today, horizon_days=28, censored=censored))
     return result
 
 
@@ -262,11 +267,12 @@ def _figures(decision: Decision, estimate: DemandEstimate, position: Position) -
 
 def _store(uow: SqlUnitOfWork, *, run_id: UUID, item: Item, place: Site, decision: Decision,
            estimate: DemandEstimate, position: Position, options: Sequence[RankedOffer], abc: str, kind: str,
-           at: datetime) -> UUID:
+           at: datetime, stockout_days: int) -> UUID:
     suggestion_id = new_id()
     best = options[0]
     body = {"sku": item.sku, "site": place.code, "class": abc, "reasons": list(decision.reasons),
-            "figures": _figures(decision, estimate, position), "supplier": best.offer.supplier,
+            "figures": {**_figures(decision, estimate, position), "stockout_days": stockout_days},
+            "supplier": best.offer.supplier,
             "unit_price": best.offer.unit_price,
             "alternatives": [{"supplier": o.offer.supplier, "unit_price": o.offer.unit_price,
                               "lead_time_days": o.effective_lead_days, "on_time_rate": o.on_time_rate,
