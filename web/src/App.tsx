@@ -25,6 +25,7 @@ import { Shell } from './Shell';
 
 // ECharts is only needed here: load it with the page, not with the login screen.
 const StockOverviewPage = lazy(() => import('./pages/StockOverviewPage').then((m) => ({ default: m.StockOverviewPage })));
+const ReplenishmentPage = lazy(() => import('./pages/ReplenishmentPage').then((m) => ({ default: m.ReplenishmentPage })));
 
 /** Lets the API client show problems with AntD messages and send an expired session to login. */
 function ApiBridge() {
@@ -102,6 +103,14 @@ function Localised() {
                 <Route path="/documents/:org/:number" element={<DocumentPage />} />
                 <Route path="/documents/:org/:number/:action" element={<ExecutePage />} />
                 <Route path="/approvals" element={<ApprovalsPage />} />
+                <Route
+                  path="/replenishment"
+                  element={
+                    <Suspense fallback={<Spin />}>
+                      <ReplenishmentPage />
+                    </Suspense>
+                  }
+                />
                 <Route path="/vouchers" element={<VouchersPage />} />
                 <Route path="*" element={<NotFound />} />
               </Route>

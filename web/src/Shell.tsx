@@ -6,6 +6,7 @@ import {
   BarChartOutlined,
   FileTextOutlined,
   LogoutOutlined,
+  ShoppingCartOutlined,
   UserOutlined,
 } from '@ant-design/icons';
 import { Badge, Button, Layout, Menu, Space, Typography, theme } from 'antd';
@@ -20,6 +21,7 @@ const MENU = [
   { key: '/items', icon: <AppstoreOutlined />, label: 'menu.items' },
   { key: '/documents', icon: <FileTextOutlined />, label: 'menu.documents' },
   { key: '/approvals', icon: <AuditOutlined />, label: 'menu.approvals' },
+  { key: '/replenishment', icon: <ShoppingCartOutlined />, label: 'menu.replenishment' },
   { key: '/vouchers', icon: <AccountBookOutlined />, label: 'menu.vouchers' },
 ] as const;
 

@@ -24,6 +24,15 @@ import type {
 } from './documentTypes';
 import type { SalesOrderCreate, TransferOrderCreate } from './documentForms';
 import type { AtpReport, AtpRollUp, Item, ItemPage, MovementPage, StockOverview, TokenResponse } from './types';
+import type {
+  AlertPage,
+  ApproveBody,
+  Approved,
+  DemandHistory,
+  RunReport,
+  SuggestionPage,
+  SuggestionStatus,
+} from './replenishment';
 
 export const API_BASE = '/api/v1';
 
@@ -269,6 +278,28 @@ export function createApi(deps: ApiDeps) {
     },
     exportVouchers(query: { organisation: string; format: 'csv' | 'xlsx'; since?: string; until?: string }) {
       return download('/exports/vouchers', { query });
+    },
+    /** Quiet: a role without replenishment.read gets 403, which the page shows as "no permission". */
+    listSuggestions(status: SuggestionStatus, signal?: AbortSignal, limit = 200) {
+      return request<SuggestionPage>('GET', '/replenishment/suggestions', { query: { status, limit }, signal, quiet: true });
+    },
+    /** Quiet: a surge panel that cannot load shows its own problem. */
+    listSurgeAlerts(signal?: AbortSignal) {
+      return request<AlertPage>('GET', '/replenishment/alerts', { signal, quiet: true });
+    },
+    /** Writes are quiet: the page shows the problem (a 403 for a role without replenishment.plan) in place. */
+    replan(body: { sites?: string[]; skus?: string[] } = {}) {
+      return request<RunReport>('POST', '/replenishment/runs', { body, quiet: true });
+    },
+    approveSuggestions(body: ApproveBody, idempotencyKey?: string) {
+      return request<Approved>('POST', '/replenishment/suggestions/approve', { body, idempotencyKey, quiet: true });
+    },
+    dismissSuggestions(ids: string[]) {
+      return request<SuggestionPage>('POST', '/replenishment/suggestions/dismiss', { body: { ids }, quiet: true });
+    },
+    /** Quiet: the chart says so itself when the history cannot be read. */
+    demandHistory(sku: string, site: string, signal?: AbortSignal, by: 'day' | 'hour' = 'day') {
+      return request<DemandHistory>('GET', '/signals/demand', { query: { sku, site, by }, signal, quiet: true });
     },
   };
 }

@@ -6,6 +6,7 @@
  */
 
 import { documentsEn, documentsZh } from './i18nDocuments';
+import { replenishmentEn, replenishmentZh } from './i18nReplenishment';
 
 export type Lang = 'zh-CN' | 'en';
 export const LANGS: readonly Lang[] = ['zh-CN', 'en'];
@@ -95,6 +96,7 @@ const en = {
   'state.picked': 'Picked',
   'state.consigned_out': 'Consigned out',
   ...documentsEn,
+  ...replenishmentEn,
 } as const;
 
 export type MessageKey = keyof typeof en;
@@ -183,6 +185,7 @@ const zh: Dictionary = {
   'state.picked': '已拣货',
   'state.consigned_out': '寄售在外',
   ...documentsZh,
+  ...replenishmentZh,
 };
 
 export type Dictionaries = Readonly<Record<Lang, Partial<Record<string, string>>>>;
