@@ -4,6 +4,9 @@
   its ``event_id``: a retry answers ``duplicates`` and adds nothing. A bad event refuses the whole
   call, naming it (``events[3].sku``). Needs ``signal.write`` and every event's site in the caller's
   scope (a till's API key is bound to its store).
+- ``POST /signals/environment`` / ``GET /signals/environment?series=&scope=``: environmental series
+  (weather, foot traffic, social volume, outpatient visits, events) per site or region; a revised
+  reading replaces the earlier one. ``signal.write`` / ``signal.read``.
 - ``GET /signals/demand?sku=&site=&by=day|hour``: the demand history the events add up to, by the
   site's local day or hour. Needs ``signal.read`` and the site in scope.
 """
@@ -25,6 +28,7 @@ from jxc.catalog import services as catalog
 from jxc.kernel.errors import Forbidden
 from jxc.org import services as org
 from jxc.signals import services as signals
+from jxc.signals.environment import MAX_READINGS, Reading, Series
 from jxc.signals.model import MAX_BATCH, Channel, SalesEvent
 
 router = APIRouter(tags=["signals"])
@@ -88,6 +92,52 @@ def ingest_sales(body: SalesBatchIn, app: AppDep, principal: SignalWriter) -> In
         report = signals.ingest_sales(uow, events)
         uow.commit()
     return IngestReportPublic(accepted=report.accepted, duplicates=report.duplicates)
+
+
+class ReadingIn(BaseModel):
+    series: Series
+    scope: Code = Field(description="A site code or a region (华东 …).")
+    date: date
+    hour: int | None = Field(default=None, ge=0, le=23, description="Empty for a daily value.")
+    value: Decimal = Field(ge=-(10**9), le=10**9)
+
+
+class ReadingsIn(BaseModel):
+    readings: list[ReadingIn] = Field(min_length=1, max_length=MAX_READINGS)
+
+
+class StoredPublic(BaseModel):
+    stored: int = Field(description="Readings written (a revised reading replaces the earlier value).")
+
+
+class ReadingPublic(BaseModel):
+    series: str
+    scope: str
+    date: date
+    hour: int | None
+    value: Decimal
+    source: str
+
+
+@router.post("/signals/environment", response_model=StoredPublic)
+def put_environment(body: ReadingsIn, app: AppDep, principal: SignalWriter) -> StoredPublic:
+    """Environmental readings (weather, foot traffic, social volume, outpatient visits, events) for sites or regions."""
+    readings = [Reading(series=r.series, scope=r.scope, day=r.date, hour=r.hour, value=r.value,
+                        source=f"api:{principal.subject}") for r in body.readings]
+    with app.uow() as uow:
+        stored = signals.ingest_environment(uow, readings)
+        uow.commit()
+    return StoredPublic(stored=stored)
+
+
+@router.get("/signals/environment", response_model=list[ReadingPublic])
+def get_environment(app: AppDep, principal: SignalReader, uow: ReadUowDep, series: Series,
+                    scope: Annotated[str, Query(min_length=1, max_length=64)],
+                    since: date | None = None) -> list[ReadingPublic]:
+    """One series for one site or region, oldest first."""
+    return [ReadingPublic(series=r.series.value, scope=r.scope, date=r.day, hour=r.hour, value=r.value,
+                          source=r.source)
+            for r in signals.environment(uow, series=series.value, scope=scope, since=since)]
 
 
 @router.get("/signals/demand", response_model=DemandPublic)

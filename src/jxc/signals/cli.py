@@ -36,6 +36,7 @@ from jxc.sheets.cli import NOTHING_IMPORTED_EXIT, cli_lang, finish_import, impor
 from jxc.sheets.report import error_report
 from jxc.signals import services as signals
 from jxc.signals import stream
+from jxc.signals.environment import CsvProvider
 from jxc.signals.sheets import (
     SalesImportReport,
     import_sales,
@@ -125,6 +126,28 @@ def _finish(report: SalesImportReport, *, errors_out: Path | None, as_json: bool
     emit_json(report.as_dict())
     if report.sheet.errors and report.sheet.imported == 0:
         raise typer.Exit(NOTHING_IMPORTED_EXIT)
+
+
+@signals_app.command("env-import")
+def env_import_command(
+    file: Annotated[Path, typer.Argument(exists=True, dir_okay=False, help="CSV: series,scope,date,hour,value.")],
+    as_json: JsonOpt = False,
+) -> None:
+    """Import environmental readings (weather, foot traffic, social volume, outpatient visits, events) from CSV.
+
+    A bad row refuses the file, naming row and column; a revised reading replaces the earlier value."""
+    readings = CsvProvider(file).readings()
+    app = current_app()
+    with app.uow() as uow:
+        principal = acting_principal()
+        if principal is not None:
+            current_app().policy.require(principal, "signal.write")
+        stored = signals.ingest_environment(uow, readings)
+        uow.commit()
+    if as_json:
+        emit_json({"stored": stored})
+        return
+    console.print(f"stored {stored} reading(s)")
 
 
 # --- the message bus ------------------------------------------------------------------------------

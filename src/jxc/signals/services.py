@@ -26,6 +26,7 @@ from jxc.db.uow import SqlUnitOfWork
 from jxc.kernel.errors import Conflict, NotFound
 from jxc.org import services as org
 from jxc.signals import tables as t
+from jxc.signals.environment import Reading, Series, check_readings
 from jxc.signals.model import DemandCell, SalesEvent, aggregate, check_batch
 
 _INSERT_EVENT = Prepared.insert(t.sig_sales_events, [
@@ -176,5 +177,62 @@ def changed_series(uow: SqlUnitOfWork, *, received_since: datetime) -> set[tuple
     return {(row[0], row[1]) for row in uow.connection.execute(query)}
 
 
-__all__ = ["DemandPoint", "IngestReport", "changed_series", "demand_history", "demand_panel", "ingest_sales",
-           "sales_since"]
+def _environment_upsert() -> dict[str, Prepared]:
+    table = t.sig_environment
+    statements = {}
+    for name, insert in (("sqlite", sqlite.insert), ("postgresql", postgresql.insert)):
+        statement = insert(table)
+        statements[name] = Prepared(statement.on_conflict_do_update(
+            index_elements=["series", "scope", "day", "hour"],
+            set_={"value": statement.excluded.value, "source": statement.excluded.source,
+                  "received_at": statement.excluded.received_at}),
+            column_keys=["series", "scope", "day", "hour", "value", "source", "received_at"])
+    return statements
+
+
+_PUT_READING = _environment_upsert()
+
+
+def ingest_environment(uow: SqlUnitOfWork, readings: Sequence[Reading]) -> int:
+    """Store environmental readings (a revised one replaces the earlier value); how many were written.
+
+    A scope must be a known site code or a region some site is in, so a typo is refused, not stored.
+    """
+    check_readings(readings)
+    scopes = {r.scope for r in readings}
+    known = set(org.sites_by_code(uow, scopes)) | {s.region for s in org.list_sites(uow) if s.region}
+    for i, reading in enumerate(readings):
+        if reading.scope not in known:
+            raise NotFound("site.not_found", field=f"readings[{i}].scope", value=reading.scope)
+    now = uow.clock.now()
+    latest = {(r.series, r.scope, r.day, r.hour): r for r in readings}  # the last of a batch wins too
+    _PUT_READING[uow.dialect].run_many(uow.connection, [
+        {"series": r.series.value, "scope": r.scope, "day": r.day, "hour": -1 if r.hour is None else r.hour,
+         "value": r.value, "source": r.source[:100], "received_at": now} for r in latest.values()])
+    return len(latest)
+
+
+def environment(uow: SqlUnitOfWork, *, series: str, scope: str, since: date | None = None,
+                until: date | None = None) -> list[Reading]:
+    """A series' readings for one scope, oldest first."""
+    e = t.sig_environment
+    query = (select(e).where(e.c.series == series, e.c.scope == scope).order_by(e.c.day, e.c.hour))
+    if since is not None:
+        query = query.where(e.c.day >= since)
+    if until is not None:
+        query = query.where(e.c.day < until)
+    return [Reading(series=Series(row.series), scope=row.scope, day=row.day, hour=None if row.hour < 0 else row.hour,
+                    value=row.value, source=row.source) for row in uow.connection.execute(query)]
+
+
+__all__ = [
+    "DemandPoint",
+    "IngestReport",
+    "changed_series",
+    "demand_history",
+    "demand_panel",
+    "environment",
+    "ingest_environment",
+    "ingest_sales",
+    "sales_since",
+]

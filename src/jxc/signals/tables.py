@@ -50,3 +50,18 @@ sig_demand_hourly = Table(
     Column("events", Integer, nullable=False),
     PrimaryKeyConstraint("item_id", "site_id", "hour"),
 )
+
+# One value per environmental series, scope (site code or region) and local day or hour; a revised
+# reading replaces the earlier one (hour -1: a daily value).
+sig_environment = Table(
+    "sig_environment",
+    metadata,
+    Column("series", String(30), nullable=False),
+    Column("scope", String(64), nullable=False),
+    Column("day", Date, nullable=False),
+    Column("hour", Integer, nullable=False),
+    Column("value", Qty, nullable=False),
+    Column("source", String(100), nullable=False),
+    Column("received_at", UtcDateTime, nullable=False),
+    PrimaryKeyConstraint("series", "scope", "day", "hour"),
+)
