@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
@@ -14,6 +14,7 @@ from jxc.replenishment.planning import (
     Reliability,
     classify_abc,
     decide,
+    detect_monthly_pattern,
     is_surge,
     rank_offers,
 )
@@ -89,3 +90,38 @@ def test_abc_classes_follow_the_revenue_share() -> None:
 @pytest.mark.parametrize(("actual", "surge"), [("200", True), ("60", False), ("0", False)])
 def test_a_surge_is_far_above_the_forecast(actual: str, surge: bool) -> None:
     assert is_surge(actual=Decimal(actual), expected=Decimal(46), expected_std=Decimal(8)) is surge
+
+
+def hospital_history(today: date, months: int = 6) -> list[tuple[date, Decimal]]:
+    """A top hospital orders ~500 units on the 5th of each month; a trickle of 2 a day in between."""
+    points = []
+    day = date(today.year, today.month, 1)
+    for _ in range(months):
+        day = (day.replace(day=1) - timedelta(days=1)).replace(day=1)  # the month before
+    while day < today:
+        points.append((day, Decimal(500 + 10 * (day.month % 3)) if day.day == 5 else Decimal(2)))
+        day += timedelta(days=1)
+    return points
+
+
+def test_a_monthly_ordering_day_is_learned_from_the_history() -> None:
+    pattern = detect_monthly_pattern(hospital_history(date(2026, 3, 2)), today=date(2026, 3, 2))
+    assert pattern is not None and pattern.day_of_month == 5 and pattern.months == 6
+    assert Decimal(500) <= pattern.lump_mean <= Decimal(520) and pattern.share > Decimal("0.8")
+    assert pattern.next_after(date(2026, 3, 2)) == date(2026, 3, 5)
+    assert pattern.next_after(date(2026, 3, 6)) == date(2026, 4, 5)
+    flat = [(date(2026, 1, 1) + timedelta(days=i), Decimal(10)) for i in range(60)]
+    assert detect_monthly_pattern(flat, today=date(2026, 3, 2)) is None
+
+
+def test_the_monthly_lump_is_planned_for_only_when_it_falls_inside_the_protection_interval() -> None:
+    pattern = detect_monthly_pattern(hospital_history(date(2026, 3, 2)), today=date(2026, 3, 2))
+    base = DemandEstimate(mean_per_day=Decimal(2), std_per_day=Decimal(1), method="test", history_days=180,
+                          calendar=pattern)
+    offer = Offer(supplier="S", unit_price=Decimal(50), lead_time_days=Decimal(2))
+    due = decide(estimate=base, position=position("30"), offer=offer, target=ServiceTarget.cycle("0.95"),
+                 review_days=Decimal(1), today=date(2026, 3, 2))
+    later = decide(estimate=base, position=position("30"), offer=offer, target=ServiceTarget.cycle("0.95"),
+                   review_days=Decimal(1), today=date(2026, 3, 12))
+    assert "calendar_due" in due.reasons and due.demand_mean > 500 and due.quantity > 470
+    assert later.quantity == 0 and "calendar_due" not in later.reasons

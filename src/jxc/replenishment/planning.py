@@ -12,12 +12,15 @@ use Poisson demand instead, whose integer reorder point suits a few units a week
 
 from __future__ import annotations
 
+import math
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import ROUND_CEILING, Decimal
 from typing import Protocol
 
 from jxc.replenishment.policy import (
+    IntervalDemand,
     OrderSuggestion,
     ServiceKind,
     ServiceTarget,
@@ -40,6 +43,64 @@ class DemandEstimate:
     std_per_day: Decimal
     method: str  # which model produced it (shown with the suggestion)
     history_days: int
+    calendar: CalendarPattern | None = None  # a monthly lump on top of the daily demand
+
+
+@dataclass(frozen=True)
+class CalendarPattern:
+    """Demand that comes as a lump around one day of each month (a hospital ordering on the 5th)."""
+
+    day_of_month: int
+    lump_mean: Decimal
+    lump_std: Decimal
+    share: Decimal  # of all demand in the window
+    months: int
+
+    def next_after(self, today: date) -> date:
+        """The next day (today included) this pattern's day of the month falls on."""
+        year, month = today.year, today.month
+        for _ in range(3):
+            last = (date(year + month // 12, month % 12 + 1, 1) - _DAY).day
+            candidate = date(year, month, min(self.day_of_month, last))
+            if candidate >= today:
+                return candidate
+            year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+        raise AssertionError("unreachable: a month has a day")
+
+
+def detect_monthly_pattern(history: Sequence[tuple[date, Decimal]], *, today: date, window_days: int = 180,
+                           min_share: Decimal = Decimal("0.6"), min_months: int = 3) -> CalendarPattern | None:
+    """A day of the month (± 1 day) carrying at least ``min_share`` of the demand, in ``min_months`` months.
+
+    Learned from the history, not configured: the day with the largest share of demand within a day
+    either side of it. Each month's lump is that window's demand in that month.
+    """
+    since = today - timedelta(days=window_days)
+    points = [(day, qty) for day, qty in history if since <= day < today and qty > 0]
+    total = sum((qty for _, qty in points), Decimal(0))
+    if total <= 0:
+        return None
+    best, best_share, best_exact = 0, Decimal(0), Decimal(0)
+    for dom in range(1, 29):
+        inside = sum((qty for day, qty in points if abs(day.day - dom) <= 1), Decimal(0))
+        exact = sum((qty for day, qty in points if day.day == dom), Decimal(0))
+        # Neighbouring days share most of a window: the day that itself carries most breaks the tie.
+        if (inside, exact) > (best_share * total, best_exact):
+            best, best_share, best_exact = dom, inside / total, exact
+    if best_share < min_share:
+        return None
+    lumps: dict[tuple[int, int], Decimal] = {}
+    for day, qty in points:
+        if abs(day.day - best) <= 1:
+            lumps[(day.year, day.month)] = lumps.get((day.year, day.month), Decimal(0)) + qty
+    if len(lumps) < min_months:
+        return None
+    values = list(lumps.values())
+    mean = sum(values, Decimal(0)) / len(values)
+    variance = sum(((v - mean) ** 2 for v in values), Decimal(0)) / max(1, len(values) - 1)
+    return CalendarPattern(day_of_month=best, lump_mean=mean.quantize(Decimal("0.000001")),
+                           lump_std=variance.sqrt().quantize(Decimal("0.000001")),
+                           share=best_share.quantize(Decimal("0.0001")), months=len(values))
 
 
 @dataclass(frozen=True)
@@ -92,7 +153,14 @@ def decide(
     """Reorder point and order-up-to level for ``target`` over lead time + review, and what to order now."""
     interval = protection_interval_demand(estimate.mean_per_day, estimate.std_per_day, offer.lead_time_days,
                                           offer.lead_time_sd_days, review_days)
-    if estimate.mean_per_day < POISSON_BELOW and offer.lead_time_sd_days == 0:
+    calendar_due = False
+    pattern = estimate.calendar
+    if pattern is not None and (pattern.next_after(today) - today).days <= interval.days:
+        # The monthly lump falls inside what this order must cover: add it, with its spread.
+        calendar_due = True
+        std = Decimal(repr(math.sqrt(float(interval.std) ** 2 + float(pattern.lump_std) ** 2)))
+        interval = IntervalDemand(mean=interval.mean + pattern.lump_mean, std=std, days=interval.days)
+    if estimate.mean_per_day < POISSON_BELOW and offer.lead_time_sd_days == 0 and not calendar_due:
         cycle = target if target.kind is ServiceKind.CYCLE else ServiceTarget.cycle(target.value)
         rop = Decimal(poisson_reorder_point(interval.mean, cycle))
         safety = max(Decimal(0), rop - interval.mean)
@@ -111,8 +179,9 @@ def decide(
         position=position.total, rop=rop, up_to=up_to, moq=offer.moq, pack_size=offer.pack_size,
         max_units_before_expiry=shelf_cap, budget=budget, unit_cost=offer.unit_price if budget is not None else None)
     arrives = today + _DAY * int(offer.lead_time_days.to_integral_value(rounding=ROUND_CEILING))
+    reasons = tuple(str(r) for r in suggestion.reasons) + (("calendar_due",) if calendar_due else ())
     return Decision(
-        quantity=suggestion.quantity, reasons=tuple(str(r) for r in suggestion.reasons), target=target,
+        quantity=suggestion.quantity, reasons=reasons, target=target,
         review_days=review_days, protection_days=interval.days, demand_mean=interval.mean, demand_std=interval.std,
         safety_stock=safety, reorder_point=rop, order_up_to=up_to, position=position.total, expected_date=arrives,
     )
@@ -186,5 +255,18 @@ def is_surge(*, actual: Decimal, expected: Decimal, expected_std: Decimal, facto
     return actual > expected * factor and actual > expected + z * expected_std and actual > 0
 
 
-__all__ = ["POISSON_BELOW", "Decision", "DemandEstimate", "Offer", "Position", "RankedOffer", "Reliability",
-           "classify_abc", "decide", "is_surge", "rank_offers"]
+__all__ = [
+    "POISSON_BELOW",
+    "CalendarPattern",
+    "Decision",
+    "DemandEstimate",
+    "Offer",
+    "Position",
+    "RankedOffer",
+    "Reliability",
+    "classify_abc",
+    "decide",
+    "detect_monthly_pattern",
+    "is_surge",
+    "rank_offers",
+]

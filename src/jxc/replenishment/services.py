@@ -44,6 +44,7 @@ from jxc.replenishment.planning import (
     Reliability,
     classify_abc,
     decide,
+    detect_monthly_pattern,
     is_surge,
     rank_offers,
 )
@@ -213,6 +214,17 @@ def _estimate(planner: Planner, panel: dict[tuple[UUID, UUID], list[signals.Dema
         result.update(planner.estimator.estimate(long_enough, today=today, horizon_days=28, censored=censored))
     rest = {k: v for k, v in series.items() if k not in result}
     result.update(planner.fallback.estimate(rest | short, today=today, horizon_days=28, censored=censored))
+    # Orders that come around one day of the month (a hospital on the 5th): the daily estimate is the
+    # demand between the lumps, and the lump is planned for when it falls inside the protection interval.
+    for key, points in series.items():
+        pattern = detect_monthly_pattern(points, today=today)
+        if pattern is None or key not in result:
+            continue
+        lump_days = {day for day, _ in points if abs(day.day - pattern.day_of_month) <= 1}
+        between = planner.fallback.estimate({key: points}, today=today, horizon_days=28,
+                                            censored={key: censored.get(key, set()) | lump_days}).get(key)
+        base = between if between is not None else result[key]
+        result[key] = replace(base, calendar=pattern, method=f"{base.method}+monthly_day_{pattern.day_of_month}")
     return result
 
 
@@ -262,6 +274,8 @@ def _figures(decision: Decision, estimate: DemandEstimate, position: Position) -
         "order_up_to": decision.order_up_to, "position": decision.position, "on_hand": position.on_hand,
         "in_transit": position.in_transit, "reserved": position.reserved, "open_orders": position.open_orders,
         "commitments": position.commitments, "expected_date": decision.expected_date,
+        "calendar_day_of_month": estimate.calendar.day_of_month if estimate.calendar else None,
+        "calendar_lump": estimate.calendar.lump_mean if estimate.calendar else None,
     }
 
 
