@@ -16,4 +16,5 @@ for backend in sqlite postgres; do
   run bench/signals.py --backend "$backend" --events 200000
 done
 run bench/api_postings.py
+run bench/backtest.py
 echo "results: $out" >&2

@@ -123,6 +123,7 @@ def _register_commands() -> None:
     from jxc.documents.cli_moves import register as register_moves
     from jxc.inventory.cli import register as register_inventory
     from jxc.org.cli import register as register_org
+    from jxc.replenishment.cli import register as register_backtest
     from jxc.replenishment.cli_plan import register as register_replenish
     from jxc.signals.cli import register as register_signals
 
@@ -134,6 +135,7 @@ def _register_commands() -> None:
     register_documents(app)
     register_moves(app)
     register_replenish(app)
+    register_backtest(app)
     register_signals(app)
 
 
