@@ -63,9 +63,10 @@ class App:
         self.stock = StockQueries(items=self.items, sites=self.sites)
         self.books = Books()
         self.documents = Wiring(ledger=self.ledger, books=self.books)
+        from jxc.replenishment.forecast_estimator import EngineEstimator
         from jxc.replenishment.services import Planner
 
-        self.planner = Planner(stock=self.stock)
+        self.planner = Planner(stock=self.stock, estimator=EngineEstimator())
 
     def uow(self) -> SqlUnitOfWork:
         return SqlUnitOfWork(self.engine, clock=self.clock, bus=self.bus)

@@ -32,6 +32,9 @@ def test_a_buyer_replans_reads_the_reasons_and_approves_into_a_draft_order(
     run = http.post("/replenishment/runs", json={"skus": [sku]})
     assert run.status_code == 200, run.text
     assert (run.json()["series"], run.json()["suggestions"]) == (1, 1)
+    chart = http.get(f"/forecasts/{sku}/{net.store}").json()
+    assert len(chart["actuals"]) == 40 and len(chart["path"]) == 28 and chart["method"]
+    assert {"mean", "q0.5", "q0.992"} <= set(chart["path"][0]) and chart["demand_class"] == "smooth"
     page = http.get("/replenishment/suggestions").json()["suggestions"]
     mine = [s for s in page if s["sku"] == sku]
     assert len(mine) == 1 and "below_reorder_point" in mine[0]["reasons"]

@@ -29,6 +29,7 @@ import type {
   ApproveBody,
   Approved,
   DemandHistory,
+  StoredForecast,
   RunReport,
   SuggestionPage,
   SuggestionStatus,
@@ -298,6 +299,12 @@ export function createApi(deps: ApiDeps) {
       return request<SuggestionPage>('POST', '/replenishment/suggestions/dismiss', { body: { ids }, quiet: true });
     },
     /** Quiet: the chart says so itself when the history cannot be read. */
+    forecast(sku: string, site: string, signal?: AbortSignal) {
+      return request<StoredForecast>('GET', `/forecasts/${encodeURIComponent(sku)}/${encodeURIComponent(site)}`, {
+        signal,
+        quiet: true,
+      });
+    },
     demandHistory(sku: string, site: string, signal?: AbortSignal, by: 'day' | 'hour' = 'day') {
       return request<DemandHistory>('GET', '/signals/demand', { query: { sku, site, by }, signal, quiet: true });
     },

@@ -116,6 +116,29 @@ export interface DemandHistory {
 }
 
 /** A forecast day with its interval (the forecasting endpoint's shape, when it comes). */
+/** `GET /forecasts/{sku}/{site}`: the latest forecast of a series and its backtest accuracy. */
+export interface StoredForecast {
+  sku: string;
+  site: string;
+  forecast_at: string | null;
+  method: string | null;
+  demand_class: string | null;
+  mase: string | null;
+  bias: string | null;
+  pinball: string | null;
+  path: Array<Record<string, string | number | null>>;
+}
+
+/** The stored path as chart points: the mean, and the band from the median to the 99.2 % quantile. */
+export function forecastPoints(stored: StoredForecast | null | undefined): ForecastPoint[] {
+  return (stored?.path ?? []).map((point) => ({
+    ds: String(point.ds),
+    mean: point.mean ?? 0,
+    lo: point['q0.5'] ?? null,
+    hi: point['q0.992'] ?? null,
+  }));
+}
+
 export interface ForecastPoint {
   ds: string;
   mean: number | string;

@@ -46,6 +46,7 @@ def create_api(app: App, *, max_body_bytes: int = MAX_BODY_BYTES) -> FastAPI:
     from jxc.documents.api import router as documents_router
     from jxc.documents.api_moves import router as moves_router
     from jxc.documents.api_supply import router as supply_router
+    from jxc.forecasting.api import router as forecasting_router
     from jxc.inventory.api import router as inventory_router
     from jxc.org.api import router as org_router
     from jxc.replenishment.api import router as replenishment_router
@@ -65,7 +66,7 @@ def create_api(app: App, *, max_body_bytes: int = MAX_BODY_BYTES) -> FastAPI:
     api.add_middleware(BodyLimit, max_bytes=max_body_bytes)
     for router in (auth_router, catalog_router, org_router, inventory_router, audit_router, documents_router,
                    moves_router, supply_router, workflow_router, signals_router,
-                   replenishment_router):
+                   replenishment_router, forecasting_router):
         api.include_router(router, prefix=PREFIX, responses=PROBLEM_RESPONSES, dependencies=[Depends(refuse_nul)])
     console = console_directory(app)
     if console is not None:

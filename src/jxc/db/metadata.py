@@ -21,6 +21,7 @@ def all_metadata() -> MetaData:
     import jxc.accounting.tables
     import jxc.catalog.tables
     import jxc.documents.tables
+    import jxc.forecasting.tables
     import jxc.inventory.tables
     import jxc.org.tables
     import jxc.replenishment.tables

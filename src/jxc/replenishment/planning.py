@@ -13,11 +13,11 @@ use Poisson demand instead, whose integer reorder point suits a few units a week
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import ROUND_CEILING, Decimal
-from typing import Protocol
+from typing import Any, Protocol
 
 from jxc.replenishment.policy import (
     IntervalDemand,
@@ -44,6 +44,7 @@ class DemandEstimate:
     method: str  # which model produced it (shown with the suggestion)
     history_days: int
     calendar: CalendarPattern | None = None  # a monthly lump on top of the daily demand
+    detail: Mapping[str, Any] | None = None  # the forecast path and backtest accuracy behind it, if any
 
 
 @dataclass(frozen=True)

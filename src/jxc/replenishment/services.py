@@ -28,6 +28,7 @@ from jxc.db.uow import SqlUnitOfWork
 from jxc.documents.codec import encode
 from jxc.documents.services import asn as notices
 from jxc.documents.services import purchasing
+from jxc.forecasting import services as forecasting
 from jxc.inventory.queries import StockQueries
 from jxc.kernel.errors import Conflict, InvalidInput, NotFound
 from jxc.kernel.ids import new_id
@@ -162,6 +163,11 @@ def plan(
     window_start = datetime.combine(today - timedelta(days=settings.history_days), datetime.min.time(), now.tzinfo)
     censored = planner.stock.stockout_days(uow, item_ids={key[0] for key in panel}, since=window_start,
                                            zones={site_id: ZoneInfo(site.timezone) for site_id, site in places.items()})
+    # A series whose stock the ledger shows empty on most days is not tracked there (sales arrive as
+    # signals, stock is kept elsewhere): its "stock-outs" say nothing, and its history is used whole.
+    within = {k: {d for d in days if d >= _first_day(panel[k], today)} for k, days in censored.items() if k in panel}
+    censored = {k: days for k, days in within.items()
+                if len(days) * 2 < max(1, (today - _first_day(panel[k], today)).days)}
     estimates = _estimate(planner, panel, today=today, censored=censored)
     classes = _classes(panel, today=today)
     open_orders = purchasing.open_order_quantities(uow, site_ids=list(places))
@@ -199,8 +205,15 @@ def plan(
             _alert(uow, item=item, place=place, at=now, actual=today_sales[(item_id, site_id)], estimate=estimate,
                    suggestion_id=suggestion_id, options=options)
             alerts += 1
+    forecasting.record(uow, run_id=run_id, forecasts={k: e.detail for k, e in estimates.items() if e.detail},
+                       method={k: e.method for k, e in estimates.items()})
     _record_run(uow, run_id, trigger=trigger, started=now, series=len(estimates), suggestions=made, actor=actor)
     return RunReport(run_id=run_id, series=len(estimates), suggestions=made, alerts=alerts)
+
+
+def _first_day(points: list[signals.DemandPoint], today: date) -> date:
+    first = points[0].period if points else today
+    return first if isinstance(first, date) and not isinstance(first, datetime) else today
 
 
 def _estimate(planner: Planner, panel: dict[tuple[UUID, UUID], list[signals.DemandPoint]],

@@ -72,8 +72,8 @@ describe('demandChartOption', () => {
 
   it('names an interval from a forecast series as such', () => {
     const option = demandChartOption({ points: history, forecast: [{ ds: '2026-03-05', mean: 40, lo: 30, hi: 50 }] }, 'en');
-    expect((option.legend as { data: string[] }).data).toContain('Forecast interval');
+    expect((option.legend as { data: string[] }).data).toContain('Forecast interval (median to 99.2 % quantile)');
     const tooltip = option.tooltip as { formatter: (params: unknown) => string };
-    expect(tooltip.formatter([{ dataIndex: 4 }])).toBe('2026-03-05<br/>Forecast: 40<br/>Forecast interval: 30 – 50');
+    expect(tooltip.formatter([{ dataIndex: 4 }])).toBe('2026-03-05<br/>Forecast: 40<br/>Forecast interval (median to 99.2 % quantile): 30 – 50');
   });
 });

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
+  forecastPoints,
   approveBody,
   figureRows,
   forecastMethodLabel,
@@ -243,5 +244,17 @@ describe('surgeRatio', () => {
     expect(surgeRatio({ sold_today: '130', expected_per_day: '40', actual: '130', expected: '40' })).toBe('3.3');
     expect(surgeRatio({ actual: '90', expected: '45' })).toBe('2');
     expect(surgeRatio({ actual: '5', expected: '0' })).toBeNull();
+  });
+});
+
+describe('forecastPoints', () => {
+  it('draws the mean and the band from the median to the 99.2 % quantile', () => {
+    const stored = {
+      sku: 'S', site: 'X', forecast_at: null, method: 'p_ses (smooth)', demand_class: 'smooth', mase: '0.73',
+      bias: '0.01', pinball: '1.2',
+      path: [{ ds: '2026-03-01', mean: 43.4, 'q0.5': 43, 'q0.992': 61.5 }],
+    };
+    expect(forecastPoints(stored)).toEqual([{ ds: '2026-03-01', mean: 43.4, lo: 43, hi: 61.5 }]);
+    expect(forecastPoints(null)).toEqual([]);
   });
 });

@@ -3,7 +3,7 @@
  * forecast as a dashed line in a ± std band — or, once the forecasting endpoint exists, the
  * `forecast` series with its interval (pass it in; nothing else changes).
  */
-import { Alert, Empty, Skeleton } from 'antd';
+import { Alert, Empty, Skeleton, Typography } from 'antd';
 import { LineChart } from 'echarts/charts';
 import * as echarts from 'echarts/core';
 import { useMemo } from 'react';
@@ -12,7 +12,7 @@ import { useI18n } from '../context';
 import { demandChartOption, type FlatForecast } from '../demandChart';
 import { useLoad } from '../hooks';
 import { problemMessage } from '../problem';
-import type { ForecastPoint } from '../replenishment';
+import { forecastPoints, type ForecastPoint } from '../replenishment';
 import { EChart } from './EChart';
 
 echarts.use([LineChart]);
@@ -31,12 +31,28 @@ interface Props {
 export function DemandChart({ sku, site, flat, forecast, horizonDays = 14, height = 260 }: Props) {
   const { lang, t } = useI18n();
   const { data, loading, problem } = useLoad((signal) => api.demandHistory(sku, site, signal), [sku, site]);
+  // The stored forecast (mean, median to 99.2 % band) when planning produced one; else the flat level.
+  const stored = useLoad((signal) => api.forecast(sku, site, signal).catch(() => null), [sku, site]).data;
+  const path = useMemo(() => forecast ?? (stored?.path.length ? forecastPoints(stored) : null), [forecast, stored]);
   const option = useMemo(
-    () => (data ? demandChartOption({ points: data.points, flat, forecast, horizonDays }, lang) : null),
-    [data, flat?.mean, flat?.std, forecast, horizonDays, lang],
+    () => (data ? demandChartOption({ points: data.points, flat, forecast: path, horizonDays }, lang) : null),
+    [data, flat?.mean, flat?.std, path, horizonDays, lang],
   );
   if (loading && !data) return <Skeleton active paragraph={{ rows: 4 }} />;
   if (problem) return <Alert type="warning" showIcon message={t('rep.chart.unavailable')} description={problemMessage(problem, lang)} />;
-  if (!data || (!data.points.length && !forecast?.length)) return <Empty description={t('rep.chart.empty')} />;
-  return <EChart option={option ?? {}} height={height} testId="demand-chart" />;
+  if (!data || (!data.points.length && !path?.length)) return <Empty description={t('rep.chart.empty')} />;
+  return (
+    <>
+      {stored?.method && (
+        <Typography.Text type="secondary" data-testid="forecast-accuracy">
+          {t('rep.chart.accuracy', {
+            method: stored.method,
+            mase: stored.mase ?? '—',
+            bias: stored.bias === null ? '—' : `${(Number(stored.bias) * 100).toFixed(1)}%`,
+          })}
+        </Typography.Text>
+      )}
+      <EChart option={option ?? {}} height={height} testId="demand-chart" />
+    </>
+  );
 }
