@@ -17,4 +17,5 @@ for backend in sqlite postgres; do
 done
 run bench/api_postings.py
 run bench/backtest.py
+run bench/forecast.py
 echo "results: $out" >&2
