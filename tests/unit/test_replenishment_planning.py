@@ -7,6 +7,7 @@ from decimal import Decimal
 
 import pytest
 
+from jxc.kernel.errors import InvalidInput
 from jxc.replenishment.planning import (
     DemandEstimate,
     Offer,
@@ -14,11 +15,13 @@ from jxc.replenishment.planning import (
     Reliability,
     classify_abc,
     decide,
+    decide_within_holding_cap,
     detect_monthly_pattern,
     is_surge,
     rank_offers,
 )
 from jxc.replenishment.policy import ServiceTarget
+from jxc.replenishment.targets import parse_settings
 
 TODAY = date(2026, 3, 2)
 
@@ -125,3 +128,41 @@ def test_the_monthly_lump_is_planned_for_only_when_it_falls_inside_the_protectio
                    review_days=Decimal(1), today=date(2026, 3, 12))
     assert "calendar_due" in due.reasons and due.demand_mean > 500 and due.quantity > 470
     assert later.quantity == 0 and "calendar_due" not in later.reasons
+
+
+def test_a_long_tail_items_target_is_lowered_while_holding_costs_too_much_of_its_margin() -> None:
+    # 2 a day at a margin of 1.00 a unit earns 730 a year; at 99.2 % the safety stock of a noisy item
+    # would cost more than 11 % of that in holding (20 %/year of its value at cost 20.00).
+    noisy = DemandEstimate(mean_per_day=Decimal(2), std_per_day=Decimal(3), method="test", history_days=90)
+    offer = Offer(supplier="S", unit_price=Decimal(20), lead_time_days=Decimal(7), lead_time_sd_days=Decimal(3))
+    kwargs = dict(estimate=noisy, position=position("0"), offer=offer, review_days=Decimal(1), today=TODAY,
+                  unit_price=Decimal(21), holding_rate=Decimal("0.2"))
+    free, share_free = decide_within_holding_cap(target=ServiceTarget.fill_rate("0.992"), cap=None, **kwargs)
+    capped, share = decide_within_holding_cap(target=ServiceTarget.fill_rate("0.992"), cap=Decimal("0.11"), **kwargs)
+    assert share_free is not None and share_free > Decimal("0.11")
+    assert capped.target.value < Decimal("0.992") and "target_lowered_for_holding_cost" in capped.reasons
+    assert capped.safety_stock < free.safety_stock and share is not None and share < share_free
+
+
+def test_overrides_by_department_site_kind_and_site() -> None:
+    settings = parse_settings("""
+version = 1
+[targets]
+A = "0.992"
+B = "0.98"
+C = "0.95"
+[[override]]
+category = "医药/"
+class = "A"
+target = "0.995"
+[[override]]
+site_kind = "channel"
+target = "0.97"
+""")
+    assert settings.target_for(abc="A", category="医药/疫苗", site_kind="store").value == Decimal("0.995")
+    assert settings.target_for(abc="A", category="生鲜/饮品", site_kind="channel").value == Decimal("0.97")
+    assert settings.target_for(abc="B", category="生鲜/饮品", site_kind="store").value == Decimal("0.98")
+    with pytest.raises(InvalidInput) as info:
+        parse_settings('version = 1\n[targets]\nA = "0.9"\nB = "0.9"\nC = "0.9"\n'
+                       '[[override]]\nslot = "lunch"\ntarget = "0.9"\n')
+    assert info.value.field == "override[0].slot"

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from decimal import ROUND_CEILING, Decimal
 from typing import Any, Protocol
@@ -24,6 +24,7 @@ from jxc.replenishment.policy import (
     OrderSuggestion,
     ServiceKind,
     ServiceTarget,
+    holding_cost_share_of_margin,
     normal_policy,
     order_up_to,
     poisson_reorder_point,
@@ -195,6 +196,52 @@ class MeasuredLeadTime(Protocol):
     def mean_days(self) -> Decimal: ...
     @property
     def sd_days(self) -> Decimal: ...
+
+
+HOLDING_FLOOR = (Decimal("0.95"), Decimal("0.92"), Decimal("0.90"))  # targets tried when holding costs too much
+
+
+def holding_share(decision: Decision, estimate: DemandEstimate, *, unit_cost: Decimal, unit_price: Decimal,
+                  holding_rate: Decimal) -> Decimal | None:
+    """Holding cost as a share of the item's gross margin under ``decision`` (None: it earns no margin).
+
+    Average stock is the safety stock plus half of one review period's demand (the cycle stock).
+    """
+    margin_per_year = (unit_price - unit_cost) * estimate.mean_per_day * 365
+    if margin_per_year <= 0 or unit_cost <= 0:
+        return None
+    cycle = estimate.mean_per_day * max(decision.review_days, Decimal(1)) / 2
+    average_value = (decision.safety_stock + cycle) * unit_cost
+    return holding_cost_share_of_margin(average_value, holding_rate, margin_per_year)
+
+
+def decide_within_holding_cap(
+    *, estimate: DemandEstimate, position: Position, offer: Offer, target: ServiceTarget, review_days: Decimal,
+    today: date, unit_price: Decimal | None, holding_rate: Decimal, cap: Decimal | None,
+    shelf_life_days: int | None = None,
+) -> tuple[Decision, Decimal | None]:
+    """``decide``, lowering a long-tail item's target (to 95 %, 92 %, 90 %) while holding its stock would
+    cost more than ``cap`` of its gross margin; the decision and its holding-cost share."""
+    decision = decide(estimate=estimate, position=position, offer=offer, target=target, review_days=review_days,
+                      today=today, shelf_life_days=shelf_life_days)
+    if unit_price is None:
+        return decision, None
+    share = holding_share(decision, estimate, unit_cost=offer.unit_price, unit_price=unit_price,
+                          holding_rate=holding_rate)
+    if cap is None or share is None or share <= cap:
+        return decision, share
+    for lower in HOLDING_FLOOR:
+        if lower >= target.value:
+            continue
+        lowered = ServiceTarget(kind=target.kind, value=lower)
+        decision = decide(estimate=estimate, position=position, offer=offer, target=lowered,
+                          review_days=review_days, today=today, shelf_life_days=shelf_life_days)
+        share = holding_share(decision, estimate, unit_cost=offer.unit_price, unit_price=unit_price,
+                              holding_rate=holding_rate)
+        if share is None or share <= cap:
+            break
+    decision = replace(decision, reasons=(*decision.reasons, "target_lowered_for_holding_cost"))
+    return decision, share
 
 
 @dataclass(frozen=True)

@@ -44,7 +44,7 @@ from jxc.replenishment.planning import (
     RankedOffer,
     Reliability,
     classify_abc,
-    decide,
+    decide_within_holding_cap,
     detect_monthly_pattern,
     is_surge,
     rank_offers,
@@ -186,20 +186,23 @@ def plan(
                          expected_std=estimate.std_per_day)
         if surge:
             options = supplier_options(uow, item_id, urgent=True, known=suppliers)
-        target = settings.target_for(abc=classes[(item_id, site_id)], category=item.category)
+        abc = classes[(item_id, site_id)]
+        target = settings.target_for(abc=abc, category=item.category, site_kind=str(place.kind), site=place.code)
         held = positions.get((item_id, site_id), Position(Decimal(0), Decimal(0), Decimal(0), Decimal(0)))
         position = Position(on_hand=held.on_hand, in_transit=held.in_transit, reserved=held.reserved,
                             open_orders=open_orders.get((item_id, site_id), Decimal(0)), commitments=held.commitments)
         best = options[0].offer
-        decision = decide(estimate=estimate, position=position, offer=best, target=target,
-                          review_days=settings.review_days, today=today, shelf_life_days=item.shelf_life_days)
+        decision, holding = decide_within_holding_cap(
+            estimate=estimate, position=position, offer=best, target=target, review_days=settings.review_days,
+            today=today, unit_price=_unit_price(panel[(item_id, site_id)]), holding_rate=settings.holding_rate,
+            cap=(settings.max_holding_share or {}).get(abc), shelf_life_days=item.shelf_life_days)
         _supersede(uow, item_id, site_id, at=now)
         suggestion_id = None
         if decision.quantity > 0:
             suggestion_id = _store(uow, run_id=run_id, item=item, place=place, decision=decision, estimate=estimate,
                                    position=position, options=options, abc=classes[(item_id, site_id)],
                                    kind="emergency" if surge else "regular", at=now,
-                                   stockout_days=len(censored.get((item_id, site_id), ())))
+                                   stockout_days=len(censored.get((item_id, site_id), ())), holding_share=holding)
             made += 1
         if surge:
             _alert(uow, item=item, place=place, at=now, actual=today_sales[(item_id, site_id)], estimate=estimate,
@@ -209,6 +212,13 @@ def plan(
                        method={k: e.method for k, e in estimates.items()})
     _record_run(uow, run_id, trigger=trigger, started=now, series=len(estimates), suggestions=made, actor=actor)
     return RunReport(run_id=run_id, series=len(estimates), suggestions=made, alerts=alerts)
+
+
+def _unit_price(points: list[signals.DemandPoint]) -> Decimal | None:
+    """The average price the item sold at (revenue over quantity), or None without sales."""
+    quantity = sum((p.quantity for p in points), Decimal(0))
+    revenue = sum((p.revenue for p in points), Decimal(0))
+    return (revenue / quantity).quantize(Decimal("0.0001")) if quantity > 0 and revenue > 0 else None
 
 
 def _first_day(points: list[signals.DemandPoint], today: date) -> date:
@@ -294,11 +304,12 @@ def _figures(decision: Decision, estimate: DemandEstimate, position: Position) -
 
 def _store(uow: SqlUnitOfWork, *, run_id: UUID, item: Item, place: Site, decision: Decision,
            estimate: DemandEstimate, position: Position, options: Sequence[RankedOffer], abc: str, kind: str,
-           at: datetime, stockout_days: int) -> UUID:
+           at: datetime, stockout_days: int, holding_share: Decimal | None) -> UUID:
     suggestion_id = new_id()
     best = options[0]
     body = {"sku": item.sku, "site": place.code, "class": abc, "reasons": list(decision.reasons),
-            "figures": {**_figures(decision, estimate, position), "stockout_days": stockout_days},
+            "figures": {**_figures(decision, estimate, position), "stockout_days": stockout_days,
+                        "holding_cost_share_of_margin": holding_share},
             "supplier": best.offer.supplier,
             "unit_price": best.offer.unit_price,
             "alternatives": [{"supplier": o.offer.supplier, "unit_price": o.offer.unit_price,

@@ -16,9 +16,17 @@ CLASSES = ("A", "B", "C")
 
 @dataclass(frozen=True)
 class Override:
-    category: str | None
+    category: str | None  # the item's department (category), or a category prefix ending in "/"
     abc: str | None
     target: ServiceTarget
+    site_kind: str | None = None  # store, warehouse or channel (an online shop, a mini-program)
+    site: str | None = None
+
+    def applies(self, *, abc: str, category: str | None, site_kind: str | None, site: str | None) -> bool:
+        category_ok = self.category is None or self.category == category or (
+            self.category.endswith("/") and (category or "").startswith(self.category))
+        return (category_ok and (self.abc is None or self.abc == abc)
+                and (self.site_kind is None or self.site_kind == site_kind) and (self.site is None or self.site == site))
 
 
 @dataclass(frozen=True)
@@ -28,10 +36,14 @@ class PlanningSettings:
     review_days: Decimal
     interval_minutes: int
     history_days: int
+    holding_rate: Decimal = Decimal("0.20")  # cost of holding stock, per year, as a share of its value
+    max_holding_share: dict[str, Decimal] | None = None  # by class: holding cost ≤ this share of gross margin
 
-    def target_for(self, *, abc: str, category: str | None) -> ServiceTarget:
+    def target_for(self, *, abc: str, category: str | None, site_kind: str | None = None,
+                   site: str | None = None) -> ServiceTarget:
+        """The first override that applies (file order: put the most specific first), else the class's target."""
         for rule in self.overrides:
-            if (rule.category is None or rule.category == category) and (rule.abc is None or rule.abc == abc):
+            if rule.applies(abc=abc, category=category, site_kind=site_kind, site=site):
                 return rule.target
         return self.targets[abc]
 
@@ -61,7 +73,15 @@ def parse_settings(text: str) -> PlanningSettings:
         abc = rule.get("class")
         if abc is not None and abc not in CLASSES:
             raise InvalidInput("field.invalid", field=f"override[{i}].class", value=str(abc), reason="A, B or C")
-        overrides.append(Override(category=rule.get("category"), abc=abc,
+        kind = rule.get("site_kind")
+        if kind is not None and kind not in ("store", "warehouse", "channel"):
+            raise InvalidInput("field.invalid", field=f"override[{i}].site_kind", value=str(kind),
+                               reason="store, warehouse or channel")
+        unknown = set(rule) - {"category", "class", "target", "site_kind", "site"}
+        if unknown:
+            raise InvalidInput("field.invalid", field=f"override[{i}].{sorted(unknown)[0]}", value="",
+                               reason="category, class, site_kind, site, target")
+        overrides.append(Override(category=rule.get("category"), abc=abc, site_kind=kind, site=rule.get("site"),
                                   target=_fill_rate(rule.get("target"), f"override[{i}].target")))
     try:
         review = Decimal(str(data.get("review_days", 1)))
@@ -72,8 +92,17 @@ def parse_settings(text: str) -> PlanningSettings:
     if review < 0 or interval < 1 or history < 7:
         raise InvalidInput("field.invalid", field="interval_minutes", value=str(interval),
                            reason="review_days ≥ 0, interval_minutes ≥ 1, history_days ≥ 7")
+    try:
+        holding_rate = Decimal(str(data.get("holding_rate", "0.20")))
+        caps = {c: Decimal(str(v)) for c, v in data.get("max_holding_share_of_margin", {}).items()}
+    except InvalidOperation:
+        raise InvalidInput("field.invalid", field="max_holding_share_of_margin", value="", reason="numbers") from None
+    if not 0 <= holding_rate <= 1 or any(c not in CLASSES or not 0 < v <= 1 for c, v in caps.items()):
+        raise InvalidInput("field.invalid", field="max_holding_share_of_margin", value=str(caps),
+                           reason="class = share between 0 and 1; holding_rate between 0 and 1")
     return PlanningSettings(targets=targets, overrides=tuple(overrides), review_days=review,
-                            interval_minutes=interval, history_days=history)
+                            interval_minutes=interval, history_days=history, holding_rate=holding_rate,
+                            max_holding_share=caps or None)
 
 
 def default_settings() -> PlanningSettings:
