@@ -26,6 +26,7 @@ import { Shell } from './Shell';
 // ECharts is only needed here: load it with the page, not with the login screen.
 const StockOverviewPage = lazy(() => import('./pages/StockOverviewPage').then((m) => ({ default: m.StockOverviewPage })));
 const ReplenishmentPage = lazy(() => import('./pages/ReplenishmentPage').then((m) => ({ default: m.ReplenishmentPage })));
+const BacktestPage = lazy(() => import('./pages/BacktestPage').then((m) => ({ default: m.BacktestPage })));
 
 /** Lets the API client show problems with AntD messages and send an expired session to login. */
 function ApiBridge() {
@@ -108,6 +109,14 @@ function Localised() {
                   element={
                     <Suspense fallback={<Spin />}>
                       <ReplenishmentPage />
+                    </Suspense>
+                  }
+                />
+                <Route
+                  path="/replenishment/backtest"
+                  element={
+                    <Suspense fallback={<Spin />}>
+                      <BacktestPage />
                     </Suspense>
                   }
                 />

@@ -34,6 +34,7 @@ import type {
   SuggestionPage,
   SuggestionStatus,
 } from './replenishment';
+import { backtestQuery, type BacktestOptions, type BacktestResult } from './backtest';
 
 export const API_BASE = '/api/v1';
 
@@ -78,6 +79,8 @@ type Query = Readonly<Record<string, string | number | null | undefined>>;
 export interface RequestOptions {
   query?: Query;
   body?: unknown;
+  /** A CSV file as the body (text/csv) instead of JSON. */
+  csv?: string;
   signal?: AbortSignal;
   /** Reuse a key to retry the same write safely; a fresh one is made otherwise. */
   idempotencyKey?: string;
@@ -122,10 +125,11 @@ export function createApi(deps: ApiDeps) {
     if (token) headers.Authorization = `Bearer ${token}`;
     if (key) headers['Idempotency-Key'] = key;
     if (opts.body !== undefined) headers['Content-Type'] = 'application/json';
+    if (opts.csv !== undefined) headers['Content-Type'] = 'text/csv; charset=utf-8';
     const response = await deps.fetch(buildUrl(deps.base, path, opts.query), {
       method,
       headers,
-      body: opts.body === undefined ? undefined : JSON.stringify(opts.body),
+      body: opts.csv ?? (opts.body === undefined ? undefined : JSON.stringify(opts.body)),
       signal: opts.signal,
     });
     return { response, token };
@@ -307,6 +311,20 @@ export function createApi(deps: ApiDeps) {
     },
     demandHistory(sku: string, site: string, signal?: AbortSignal, by: 'day' | 'hour' = 'day') {
       return request<DemandHistory>('GET', '/signals/demand', { query: { sku, site, by }, signal, quiet: true });
+    },
+    /** The backtest (补货回测) of a demand CSV; quiet: the page shows a bad file's problem in place. */
+    runBacktest(csvText: string, options: BacktestOptions = {}, signal?: AbortSignal) {
+      return request<BacktestResult>('POST', '/replenishment/backtests', {
+        csv: csvText,
+        query: backtestQuery(options),
+        signal,
+        quiet: true,
+      });
+    },
+    /** The demo demand history to try the backtest with (CSV text). */
+    async backtestSample(signal?: AbortSignal): Promise<string> {
+      const { blob } = await download('/replenishment/backtests/sample.csv', { signal, quiet: true });
+      return blob.text();
     },
   };
 }

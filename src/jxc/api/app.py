@@ -21,6 +21,11 @@ PREFIX = "/api/v1"
 MAX_BODY_BYTES = 1_048_576  # a posting of several thousand lines fits; anything larger is a bulk import
 
 
+# Bulk intake carries more than one document: a batch of 10,000 sales events, a demand history.
+LARGER_BODIES: dict[str, int] = {f"{PREFIX}/signals/": 8 * 1024 * 1024,
+                                  f"{PREFIX}/replenishment/backtests": 5 * 1024 * 1024}
+
+
 class BodyLimit:
     """Refuse requests whose declared body is over the limit (413 problem), as plain ASGI middleware."""
 
@@ -28,11 +33,15 @@ class BodyLimit:
         self.app = app
         self.max_bytes = max_bytes
 
+    def _limit(self, path: str) -> int:
+        return max([self.max_bytes, *(size for prefix, size in LARGER_BODIES.items() if path.startswith(prefix))])
+
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "http":
+            limit = self._limit(scope.get("path", ""))
             for name, value in scope["headers"]:
-                if name == b"content-length" and value.isdigit() and int(value) > self.max_bytes:
-                    response = problem(JxcError("http.too_large", limit=self.max_bytes), Request(scope), status=413)
+                if name == b"content-length" and value.isdigit() and int(value) > limit:
+                    response = problem(JxcError("http.too_large", limit=limit), Request(scope), status=413)
                     await response(scope, receive, send)
                     return
         await self.app(scope, receive, send)
@@ -50,6 +59,7 @@ def create_api(app: App, *, max_body_bytes: int = MAX_BODY_BYTES) -> FastAPI:
     from jxc.inventory.api import router as inventory_router
     from jxc.org.api import router as org_router
     from jxc.replenishment.api import router as replenishment_router
+    from jxc.replenishment.api_backtest import router as backtest_router
     from jxc.signals.api import router as signals_router
     from jxc.workflow.api import router as workflow_router
 
@@ -66,7 +76,7 @@ def create_api(app: App, *, max_body_bytes: int = MAX_BODY_BYTES) -> FastAPI:
     api.add_middleware(BodyLimit, max_bytes=max_body_bytes)
     for router in (auth_router, catalog_router, org_router, inventory_router, audit_router, documents_router,
                    moves_router, supply_router, workflow_router, signals_router,
-                   replenishment_router, forecasting_router):
+                   replenishment_router, backtest_router, forecasting_router):
         api.include_router(router, prefix=PREFIX, responses=PROBLEM_RESPONSES, dependencies=[Depends(refuse_nul)])
     console = console_directory(app)
     if console is not None:

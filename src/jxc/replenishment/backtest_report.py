@@ -18,7 +18,7 @@ from rich.table import Table
 
 from jxc.replenishment.backtest import BacktestResult
 
-__all__ = ["render_table", "write_html", "write_json", "write_png"]
+__all__ = ["chart_series", "render_table", "result_dict", "write_html", "write_json", "write_png"]
 
 SHOWN: Final = ("dynamic", "static", "static_matched_fill", "static_matched_inventory", "dynamic_same_cadence")
 COLOURS: Final = {"dynamic": "#1f77b4", "static": "#d62728", "static_matched_fill": "#ff7f0e",
@@ -98,10 +98,45 @@ def render_table(result: BacktestResult, console: Console) -> None:
                       highlight=False)
 
 
+def result_dict(result: BacktestResult) -> dict[str, Any]:
+    """What ``--json`` writes, as plain JSON values (dates and the like as text)."""
+    data: dict[str, Any] = json.loads(json.dumps(result.as_dict(), default=str))
+    return data
+
+
 def write_json(result: BacktestResult, path: Path) -> Path:
-    path.write_text(json.dumps(result.as_dict(), ensure_ascii=False, indent=2, default=str) + "\n",
-                    encoding="utf-8")
+    path.write_text(json.dumps(result_dict(result), ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
     return path
+
+
+def _plain(values: npt.NDArray[np.float64], digits: int) -> list[float | None]:
+    """Rounded floats for JSON; NaN (no demand in the window) becomes null."""
+    return [None if not np.isfinite(v) else round(float(v), digits) for v in values]
+
+
+def chart_series(result: BacktestResult) -> dict[str, Any]:
+    """The data behind the PNG and HTML charts, as plain JSON values.
+
+    ``dates`` and, per policy shown, the daily inventory ``value`` (at cost) and the 28-day rolling
+    ``fill`` rate (null before any demand); ``top_item``: the top item by revenue with its daily
+    ``demand`` and opening ``on_hand`` under the dynamic and static policies.
+    """
+    data = _series(result)
+    top = _top_item(result)
+    info = result.items[top]
+    return {
+        "dates": data["dates"],
+        "titles": {name: TITLES[name] for name in data["policies"]},
+        "policies": {name: {"value": _plain(series["value"], 2), "fill": _plain(series["fill"], 4)}
+                     for name, series in data["policies"].items()},
+        "top_item": {
+            "item": info.item, "site": info.site, "class": info.abc_class,
+            "dates": result.dates[top].astype("datetime64[D]").astype(str).tolist(),
+            "demand": _plain(result.outcomes["dynamic"][top].demand.sum(axis=1), 1),
+            "on_hand": {name: _plain(result.outcomes[name][top].opening, 1)
+                        for name in ("dynamic", "static_matched_fill", "static") if name in result.outcomes},
+        },
+    }
 
 
 # --- time series for the charts -------------------------------------------------------------------

@@ -7,7 +7,7 @@
  * Write buttons show for roles that may plan (`mayPlan`); whatever the server still refuses is
  * shown in place as its problem.
  */
-import { CheckOutlined, CloseOutlined, ReloadOutlined, SyncOutlined } from '@ant-design/icons';
+import { CheckOutlined, CloseOutlined, ExperimentOutlined, ReloadOutlined, SyncOutlined } from '@ant-design/icons';
 import { Alert, App as AntApp, Badge, Button, Popconfirm, Space, Table, Tabs, Tag, Typography } from 'antd';
 import type { ColumnsType } from 'antd/es/table';
 import { useEffect, useMemo, useState } from 'react';
@@ -341,6 +341,11 @@ export function ReplenishmentPage() {
         </Typography.Title>
         <Space wrap>
           <Button icon={<ReloadOutlined />} onClick={refresh} aria-label={t('common.retry')} data-testid="replenishment-reload" />
+          <Link to="/replenishment/backtest">
+            <Button icon={<ExperimentOutlined />} data-testid="open-backtest">
+              {t('bt.open')}
+            </Button>
+          </Link>
           {canPlan && (
             <Button type="primary" icon={<SyncOutlined />} loading={replanning} onClick={() => void replan()} data-testid="replan">
               {t('rep.replan')}
