@@ -61,6 +61,7 @@ DEFAULT_DURABLE: Final = "jxc-signals"
 REJECTED_SUBJECT: Final = "jxc.sales.rejected"
 DEFAULT_BATCH: Final = 1_000
 MAX_FETCH: Final = 10_000
+MAX_IDLE_FETCHES: Final = 30  # with ``once``: empty fetches in a row before giving up on pending messages
 FETCH_TIMEOUT: Final = 1.0  # seconds a fetch waits for its first message; also how often stop_event is looked at
 ACK_WAIT: Final = 60.0  # seconds the server waits for an ack before redelivering
 RETRY_DELAY: Final = 5.0  # seconds before a message naked for a database failure comes back
@@ -417,13 +418,18 @@ async def run_subscriber(
                                 ack_wait=ack_wait, max_ack_pending=max(batch, DEFAULT_BATCH), max_deliver=-1)
         sub = await js.pull_subscribe(subject, durable=durable, stream=stream, config=config)
         intake = _Intake(app, nc, js, stream=stream, rejected_subject=rejected_subject, scope=scope, report=report)
+        idle = 0
         while stop_event is None or not stop_event.is_set():
             try:
                 msgs = await sub.fetch(batch, timeout=fetch_timeout)
-            except nats.errors.TimeoutError:
-                if once:
+            except (TimeoutError, nats.errors.TimeoutError):
+                # A fetch can time out on a busy machine while messages wait: ``once`` stops only when
+                # the consumer has nothing left pending (or after many empty fetches in a row).
+                idle += 1
+                if once and (idle >= MAX_IDLE_FETCHES or (await sub.consumer_info()).num_pending == 0):
                     break
                 continue
+            idle = 0
             await intake.handle(msgs)
             if on_batch is not None:
                 on_batch(report)

@@ -12,7 +12,7 @@ import {
   RollbackOutlined,
   SendOutlined,
 } from '@ant-design/icons';
-import { App as AntApp, Button, Input, Modal, Popconfirm, Space, Typography } from 'antd';
+import { App as AntApp, Button, Popconfirm, Space, Typography } from 'antd';
 import { useState, type ReactNode } from 'react';
 import { Link } from 'react-router-dom';
 import { api } from '../api';
@@ -22,6 +22,7 @@ import { documentPath } from '../documents';
 import type { DocumentDetail } from '../documentTypes';
 import { codeLabel } from '../i18n';
 import { useShell } from '../Shell';
+import { RejectReasonModal } from './RejectReasonModal';
 
 const ICONS: Readonly<Record<ExecuteKind, ReactNode>> = {
   po_receive: <ImportOutlined />,
@@ -91,48 +92,21 @@ function RejectDialog({ doc, requestId, onClose, onDone }: {
 }) {
   const { t } = useI18n();
   const { message } = AntApp.useApp();
-  const [reason, setReason] = useState('');
-  const [busy, setBusy] = useState(false);
-  const [touched, setTouched] = useState(false);
-  const missing = reason.trim() === '';
-  const reject = async () => {
-    setTouched(true);
-    if (missing) return;
-    setBusy(true);
-    try {
-      await api.decide(requestId, 'reject', reason.trim());
-      void message.success(t('actions.rejected', { number: doc.number }));
-      onDone();
-    } catch {
-      setBusy(false); // the API client showed the problem; the dialog stays for another try
-    }
-  };
   return (
-    <Modal
-      open
+    <RejectReasonModal
       title={t('actions.rejectTitle', { number: doc.number })}
-      onCancel={onClose}
-      footer={[
-        <Button key="cancel" onClick={onClose}>
-          {t('common.cancel')}
-        </Button>,
-        <Button key="reject" danger type="primary" loading={busy} onClick={reject} data-testid="document-reject-confirm">
-          {t('actions.reject')}
-        </Button>,
-      ]}
-    >
-      <Typography.Text>{t('actions.rejectReason')}</Typography.Text>
-      <Input.TextArea
-        autoFocus
-        rows={3}
-        maxLength={500}
-        value={reason}
-        status={touched && missing ? 'error' : undefined}
-        onChange={(event) => setReason(event.target.value)}
-        data-testid="document-reject-reason"
-      />
-      {touched && missing && <Typography.Text type="danger">{t('actions.reasonRequired')}</Typography.Text>}
-    </Modal>
+      prompt={t('actions.rejectReason')}
+      reasonRequired={t('actions.reasonRequired')}
+      confirm={t('actions.reject')}
+      confirmTestId="document-reject-confirm"
+      reasonTestId="document-reject-reason"
+      onClose={onClose}
+      onReject={async (reason) => {
+        await api.decide(requestId, 'reject', reason);
+        void message.success(t('actions.rejected', { number: doc.number }));
+        onDone();
+      }}
+    />
   );
 }
 

@@ -1,6 +1,6 @@
 /** The approval inbox: requests waiting at a level the user may decide; approve, or reject with a reason. */
 import { CheckOutlined, CloseOutlined } from '@ant-design/icons';
-import { App as AntApp, Button, Input, Modal, Space, Table, Typography } from 'antd';
+import { App as AntApp, Button, Space, Table, Typography } from 'antd';
 import type { ColumnsType } from 'antd/es/table';
 import { useMemo, useState } from 'react';
 import { Link } from 'react-router-dom';
@@ -10,58 +10,13 @@ import { DocTypeTag } from '../components/DocumentTags';
 import { Amount } from '../components/MaskedValue';
 import { NoPermission } from '../components/NoPermission';
 import { ProblemAlert } from '../components/ProblemAlert';
+import { RejectReasonModal } from '../components/RejectReasonModal';
 import { useI18n } from '../context';
 import { actorName, documentPath } from '../documents';
 import type { Approval } from '../documentTypes';
 import { BLANK, formatTime } from '../format';
 import { useLoad } from '../hooks';
 import { useShell } from '../Shell';
-
-function RejectDialog({ request, onClose, onDone }: { request: Approval; onClose: () => void; onDone: () => void }) {
-  const { t } = useI18n();
-  const [reason, setReason] = useState('');
-  const [busy, setBusy] = useState(false);
-  const [touched, setTouched] = useState(false);
-  const missing = reason.trim() === '';
-  const reject = async () => {
-    setTouched(true);
-    if (missing) return;
-    setBusy(true);
-    try {
-      await api.decide(request.id, 'reject', reason.trim());
-      onDone();
-    } catch {
-      setBusy(false); // the API client showed the problem; the dialog stays for another try
-    }
-  };
-  return (
-    <Modal
-      open
-      title={t('inbox.rejectTitle', { number: request.document.number })}
-      onCancel={onClose}
-      footer={[
-        <Button key="cancel" onClick={onClose}>
-          {t('common.cancel')}
-        </Button>,
-        <Button key="reject" danger type="primary" loading={busy} onClick={reject} data-testid="reject-confirm">
-          {t('inbox.reject')}
-        </Button>,
-      ]}
-    >
-      <Typography.Text>{t('inbox.reason')}</Typography.Text>
-      <Input.TextArea
-        autoFocus
-        rows={3}
-        maxLength={500}
-        value={reason}
-        status={touched && missing ? 'error' : undefined}
-        onChange={(event) => setReason(event.target.value)}
-        data-testid="reject-reason"
-      />
-      {touched && missing && <Typography.Text type="danger">{t('inbox.reasonRequired')}</Typography.Text>}
-    </Modal>
-  );
-}
 
 export function ApprovalsPage() {
   const { lang, t } = useI18n();
@@ -155,10 +110,16 @@ export function ApprovalsPage() {
         locale={{ emptyText: t('inbox.empty') }}
       />
       {rejecting && (
-        <RejectDialog
-          request={rejecting}
+        <RejectReasonModal
+          title={t('inbox.rejectTitle', { number: rejecting.document.number })}
+          prompt={t('inbox.reason')}
+          reasonRequired={t('inbox.reasonRequired')}
+          confirm={t('inbox.reject')}
+          confirmTestId="reject-confirm"
+          reasonTestId="reject-reason"
           onClose={() => setRejecting(null)}
-          onDone={() => {
+          onReject={async (reason) => {
+            await api.decide(rejecting.id, 'reject', reason);
             const number = rejecting.document.number;
             setRejecting(null);
             decided(t('inbox.rejected', { number }));
