@@ -669,3 +669,29 @@ MESSAGES.update(
         ),
     }
 )
+# The business-rule language (jxc.rules): parse errors point at a character; model errors name a JSON path.
+MESSAGES.update(
+    {
+        "rules.unknown_word": (
+            "第 {position} 个字符处的词「{value}」无法识别, 您是否想写: {suggestions}",
+            "unknown word '{value}' at character {position}; did you mean: {suggestions}",
+        ),
+        "rules.unexpected_word": (
+            "第 {position} 个字符处不应出现「{value}」", "'{value}' is not expected at character {position}",
+        ),
+        "rules.incomplete": ("规则在第 {position} 个字符处不完整", "the rule is incomplete at character {position}"),
+        "rules.too_long": ("规则过长: {value}", "the rule is too long: {value}"),
+        "rules.too_deep": ("规则嵌套过深: {value}", "the rule nests too deeply: {value}"),
+        "rules.not_text": ("规则必须是文字", "a rule must be text"),
+        "rules.unknown_language": ("无法识别的语言: {value}", "unknown language: {value}"),
+        "rules.no_actions": ("规则至少需要一个动作", "a rule needs at least one action"),
+        "rules.condition_required": ("这种触发方式需要条件", "this trigger needs a condition"),
+        "rules.too_few_operands": ("{field} 至少需要两个条件", "{field} needs at least two conditions"),
+        "rules.unsupported_version": ("不支持的规则版本 {value}", "unsupported rule version {value}"),
+        "rules.unknown_kind": ("{field} 的类型未知: {value}", "{field} has an unknown kind: {value}"),
+        "rules.duplicate_measure": ("{field} 重复给出了比较方式: {value}", "{field} names its measure twice: {value}"),
+    }
+)
+for _code in ("bad_json", "bad_number", "bad_unit", "bad_subject", "bad_cron", "bad_calendar", "bad_metric",
+              "bad_level", "bad_service_level", "bad_recipient", "bad_tag", "not_whole", "invalid"):
+    MESSAGES[f"rules.{_code}"] = MESSAGES["field.invalid"]
