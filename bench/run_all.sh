@@ -18,4 +18,5 @@ done
 run bench/api_postings.py
 run bench/backtest.py
 run bench/forecast.py
+run bench/rules.py
 echo "results: $out" >&2
