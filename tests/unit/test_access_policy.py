@@ -60,7 +60,7 @@ EXPECTED_ACTIONS = {
     Role.REGIONAL_MANAGER: {"item.read", "partner.read", "site.read", "stock.read", "movement.read",
                             "movement.post", "reservation.read", "reservation.post",
                             "document.read", "document.write", "approval.decide", "signal.read",
-                            "replenishment.read"},
+                            "replenishment.read", "rule.read"},
     Role.WAREHOUSE_KEEPER: {"item.read", "site.read", "stock.read", "movement.read", "movement.post",
                             "reservation.read", "reservation.post", "document.read", "document.write",
                             "approval.decide"},
@@ -69,7 +69,7 @@ EXPECTED_ACTIONS = {
                        "approval.decide", "signal.read", "signal.write"},
     Role.FINANCE: {"item.read", "partner.read", "site.read", "stock.read", "movement.read", "reservation.read",
                    "document.read", "voucher.read", "period.close", "approval.decide", "signal.read",
-                   "replenishment.read"},
+                   "replenishment.read", "rule.read"},
     Role.AUDITOR: {a for a in ACTIONS if a.endswith(".read")},
     Role.DEVICE: {"item.read", "site.read", "stock.read", "movement.post", "signal.write"},
 }

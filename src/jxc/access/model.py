@@ -75,6 +75,7 @@ ACTIONS: Final[frozenset[str]] = frozenset(
         "signal.read", "signal.write",  # demand signals: sales events in, demand history out
         "replenishment.read",  # suggestions with their reasons, supplier comparison, surge alerts
         "replenishment.plan",  # run planning, approve suggestions into draft orders, supplier offers
+        "rule.read",  # business rules: understand and show them (parse, render)
     }
 )
 

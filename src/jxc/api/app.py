@@ -60,6 +60,7 @@ def create_api(app: App, *, max_body_bytes: int = MAX_BODY_BYTES) -> FastAPI:
     from jxc.org.api import router as org_router
     from jxc.replenishment.api import router as replenishment_router
     from jxc.replenishment.api_backtest import router as backtest_router
+    from jxc.rules.api import router as rules_router
     from jxc.signals.api import router as signals_router
     from jxc.workflow.api import router as workflow_router
 
@@ -76,7 +77,7 @@ def create_api(app: App, *, max_body_bytes: int = MAX_BODY_BYTES) -> FastAPI:
     api.add_middleware(BodyLimit, max_bytes=max_body_bytes)
     for router in (auth_router, catalog_router, org_router, inventory_router, audit_router, documents_router,
                    moves_router, supply_router, workflow_router, signals_router,
-                   replenishment_router, backtest_router, forecasting_router):
+                   replenishment_router, backtest_router, forecasting_router, rules_router):
         api.include_router(router, prefix=PREFIX, responses=PROBLEM_RESPONSES, dependencies=[Depends(refuse_nul)])
     console = console_directory(app)
     if console is not None:
