@@ -57,3 +57,20 @@ def test_a_buyer_replans_reads_the_reasons_and_approves_into_a_draft_order(
     assert order["lines"][0]["quantity"] == mine[0]["quantity"]
     again = http.post("/replenishment/suggestions/approve", json={"ids": [mine[0]["id"]]})
     assert (again.status_code, again.json()["code"]) == (409, "suggestion.not_open")
+
+
+def test_bad_input_names_the_field_and_writes_nothing(app: App, http: httpx.Client) -> None:
+    sku = item(app)
+    unknown = http.put("/replenishment/offers", json={"supplier": "NO-SUCH-SUP", "sku": sku, "unit_price": "6",
+                                                       "lead_time_days": "3"})
+    assert (unknown.status_code, unknown.json()["code"]) == (404, "supplier.not_found")
+    no_pack = http.put("/replenishment/offers", json={"supplier": "NO-SUCH-SUP", "sku": sku, "unit_price": "6",
+                                                       "lead_time_days": "3", "pack_size": "0"})
+    assert no_pack.status_code == 422 and "pack_size" in no_pack.json()["field"]
+    assert http.get(f"/replenishment/offers/{sku}").json() == []  # nothing recorded
+    missing = "00000000-0000-7000-8000-000000000000"
+    refused = http.post("/replenishment/suggestions/approve", json={"ids": [missing]})
+    assert (refused.status_code, refused.json()["code"], refused.json()["field"]) == (
+        404, "suggestion.not_found", "ids[0]")
+    empty = http.post("/replenishment/suggestions/approve", json={"ids": []})
+    assert empty.status_code == 422 and empty.json()["field"] == "ids"

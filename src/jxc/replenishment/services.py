@@ -98,26 +98,34 @@ def set_offer(
         lead_time_sd_days=lead_time_sd_days, moq=moq, pack_size=pack_size, updated_at=uow.clock.now()))
 
 
-def supplier_options(uow: SqlUnitOfWork, item_id: UUID, *, urgent: bool = False,
-                     known: dict[UUID, tuple[str, Reliability]] | None = None) -> list[RankedOffer]:
-    """Every supplier's offer for the item, best first (price, lead time incl. lateness, on-time rate).
+def supplier_options(uow: SqlUnitOfWork, item_id: UUID, *, urgent: bool = False) -> list[RankedOffer]:
+    """Every supplier's offer for the item, best first (price, lead time incl. lateness, on-time rate)."""
+    return rank_offers(_candidates(uow, _offer_rows(uow, [item_id]).get(item_id, []), known={}), urgent=urgent)
 
-    ``known``: suppliers' codes and delivery records already looked up in this run (filled as it goes).
-    """
+
+def _offer_rows(uow: SqlUnitOfWork, item_ids: Collection[UUID]) -> dict[UUID, list[Any]]:
+    """The stored offers of the items, by item (one read for a whole planning run)."""
     o = t.rep_offers
-    rows = list(uow.connection.execute(select(o).where(o.c.item_id == item_id)))
-    seen = known if known is not None else {}
+    rows: dict[UUID, list[Any]] = defaultdict(list)
+    for row in uow.connection.execute(select(o).where(o.c.item_id.in_(list(item_ids)))):
+        rows[row.item_id].append(row)
+    return rows
+
+
+def _candidates(uow: SqlUnitOfWork, rows: Sequence[Any],
+                known: dict[UUID, tuple[str, Reliability]]) -> list[tuple[Offer, Reliability]]:
+    """Offers with their suppliers' delivery records; ``known`` keeps the records looked up so far."""
     measured = purchasing.supplier_lead_times(uow, supplier_ids=[r.supplier_id for r in rows
-                                                                 if r.supplier_id not in seen])
+                                                                 if r.supplier_id not in known])
     offers = []
     for row in rows:
-        if row.supplier_id not in seen:
+        if row.supplier_id not in known:
             vendor = catalog.get_supplier_by_id(uow, row.supplier_id)
             record = notices.supplier_reliability(uow, supplier=vendor.code)
-            seen[row.supplier_id] = (vendor.code, Reliability(
+            known[row.supplier_id] = (vendor.code, Reliability(
                 on_time_rate=record.on_time_rate, mean_days_late=record.mean_days_late,
                 lead_time=measured.get(row.supplier_id)))
-        code, reliability = seen[row.supplier_id]
+        code, reliability = known[row.supplier_id]
         lead, spread = row.lead_time_days, row.lead_time_sd_days
         history = reliability.lead_time
         if history is not None and history.receipts >= MEASURED_AFTER:
@@ -126,7 +134,7 @@ def supplier_options(uow: SqlUnitOfWork, item_id: UUID, *, urgent: bool = False,
             reliability = replace(reliability, mean_days_late=None)  # lateness is inside the measured mean
         offers.append((Offer(supplier=code, unit_price=row.unit_price, lead_time_days=lead, lead_time_sd_days=spread,
                              moq=row.moq, pack_size=row.pack_size), reliability))
-    return rank_offers(offers, urgent=urgent)
+    return offers
 
 
 # --- planning -------------------------------------------------------------------------------------
@@ -175,17 +183,19 @@ def plan(
     today_sales = signals.sales_since(uow, since=datetime.combine(today, datetime.min.time(), now.tzinfo))
     made = alerts = 0
     suppliers: dict[UUID, tuple[str, Reliability]] = {}
+    offer_rows = _offer_rows(uow, items)
     for (item_id, site_id), estimate in sorted(estimates.items(), key=lambda kv: (str(kv[0][0]), str(kv[0][1]))):
         item, place = items[item_id], places[site_id]
         if place.organisation_id is None:
             continue
-        options = supplier_options(uow, item_id, known=suppliers)
+        candidates = _candidates(uow, offer_rows.get(item_id, []), suppliers)
+        options = rank_offers(candidates)
         if not options:
             continue  # nobody to buy from: nothing to suggest (the list shows items without offers)
         surge = is_surge(actual=today_sales.get((item_id, site_id), Decimal(0)), expected=estimate.mean_per_day,
                          expected_std=estimate.std_per_day)
         if surge:
-            options = supplier_options(uow, item_id, urgent=True, known=suppliers)
+            options = rank_offers(candidates, urgent=True)
         abc = classes[(item_id, site_id)]
         target = settings.target_for(abc=abc, category=item.category, site_kind=str(place.kind), site=place.code)
         held = positions.get((item_id, site_id), Position(Decimal(0), Decimal(0), Decimal(0), Decimal(0)))
